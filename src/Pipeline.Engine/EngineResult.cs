@@ -1,0 +1,32 @@
+namespace Pipeline.Engine;
+
+/// <summary>A finished job: the PNG, the sampled tokens and the metadata a result store writes beside them.</summary>
+public sealed record EngineResult(string JobId, byte[] Png, long[] Tokens, ResultMetadata Metadata);
+
+/// <summary>Everything needed to reproduce and audit a result.</summary>
+public sealed record ResultMetadata
+{
+    public required string JobId { get; init; }
+    public required string Kind { get; init; }
+    public required string ModelPack { get; init; }
+    public required string ModelVersion { get; init; }
+    public required long Seed { get; init; }
+    public required string Priority { get; init; }
+    public required int StepsRequested { get; init; }
+    public required int StepsUsed { get; init; }
+    public required string Order { get; init; }
+    public required float Temperature { get; init; }
+    public int? TopK { get; init; }
+    public float? Strength { get; init; }
+    /// <summary>Tokens that were masked and resampled.</summary>
+    public int MaskedTokens { get; init; }
+    /// <summary>How the source image was fitted to the model size, e.g. "resize 64x64 -> 32x32 (center-crop)".</summary>
+    public string? SourceFit { get; init; }
+    public int ImageWidth { get; init; }
+    public int ImageHeight { get; init; }
+    /// <summary>Forward passes this job took part in (skipped empty steps are not counted).</summary>
+    public int ForwardPasses { get; init; }
+    public required JobTimings Timings { get; init; }
+}
+
+public sealed record JobTimings(double QueuedMs, double EncodeMs, double SampleMs, double DecodeMs, double TotalMs);

@@ -1,0 +1,8 @@
+namespace Pipeline.Engine;
+
+public enum JobKind
+{
+    Generation,
+    Variation,
+    Inpainting,
+}
