@@ -1,0 +1,43 @@
+namespace Pipeline.Sampling.Tests;
+
+public class SamplerSettingsTests
+{
+    public static TheoryData<SamplerSettings, string, string> InvalidSettings() => new()
+    {
+        { new SamplerSettings { Steps = 0 }, SamplingErrorCodes.StepsOutOfRange, "steps must be at least 1; got 0" },
+        { new SamplerSettings { Steps = -3 }, SamplingErrorCodes.StepsOutOfRange, "got -3" },
+        { new SamplerSettings { Steps = 4, Temperature = float.NaN }, SamplingErrorCodes.InvalidTemperature, "got NaN" },
+        { new SamplerSettings { Steps = 4, Temperature = 0f }, SamplingErrorCodes.InvalidTemperature, "above 0; got 0" },
+        { new SamplerSettings { Steps = 4, Temperature = -1f }, SamplingErrorCodes.InvalidTemperature, "got -1" },
+        { new SamplerSettings { Steps = 4, Temperature = float.PositiveInfinity }, SamplingErrorCodes.InvalidTemperature, "finite" },
+        { new SamplerSettings { Steps = 4, TopK = 0 }, SamplingErrorCodes.TopKOutOfRange, "between 1 and the codebook size 16; got 0" },
+        { new SamplerSettings { Steps = 4, TopK = 17 }, SamplingErrorCodes.TopKOutOfRange, "got 17" },
+        { new SamplerSettings { Steps = 4, ConfidenceNoise = -0.5 }, SamplingErrorCodes.InvalidConfidenceNoise, "got -0.5" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public void Constructor_ParameterOutOfRange_ThrowsWithStableCodeAndActionableMessage(SamplerSettings settings, string code, string message)
+    {
+        var error = Assert.Throws<SamplingParameterException>(
+            () => new TokenSampler(settings, SamplerRun.CodebookSize, SamplerRun.Masked(4), 1));
+
+        Assert.Equal(code, error.Code);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void Validate_TopKAtTheEdges_IsAccepted(int topK)
+    {
+        new SamplerSettings { Steps = 1, TopK = topK }.Validate(SamplerRun.CodebookSize);
+    }
+
+    [Fact]
+    public void Constructor_TokenAboveMaskId_Throws()
+    {
+        Assert.Throws<ArgumentException>(
+            () => new TokenSampler(new SamplerSettings { Steps = 1 }, SamplerRun.CodebookSize, [0, 17], 1));
+    }
+}
