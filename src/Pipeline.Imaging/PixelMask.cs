@@ -1,0 +1,93 @@
+namespace Pipeline.Imaging;
+
+/// <summary>A per-pixel mask: true = regenerate, false = keep the original. Row-major, Width × Height values.</summary>
+public sealed class PixelMask
+{
+    public PixelMask(int width, int height, bool[] values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != checked(width * height))
+        {
+            throw new ArgumentException($"Expected {width}×{height} values, got {values.Length}.", nameof(values));
+        }
+
+        Width = width;
+        Height = height;
+        Values = values;
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Value of pixel (x, y) at index y × Width + x.</summary>
+    public bool[] Values { get; }
+
+    /// <summary>Number of pixels to regenerate.</summary>
+    public int Count => Values.Count(v => v);
+
+    public bool this[int x, int y] => Values[(y * Width) + x];
+
+    /// <summary>
+    /// The union of <paramref name="rectangles"/>, clipped to <paramref name="width"/> × <paramref name="height"/>.
+    /// </summary>
+    /// <exception cref="ImageInputException">No rectangles, a rectangle with no area, or one wholly outside the image.</exception>
+    public static PixelMask FromRectangles(int width, int height, IReadOnlyList<MaskRectangle> rectangles)
+    {
+        ArgumentNullException.ThrowIfNull(rectangles);
+        if (rectangles.Count == 0)
+        {
+            throw new ImageInputException(ImageErrorCodes.MaskInvalid, "The mask has no rectangles.");
+        }
+
+        var values = new bool[checked(width * height)];
+        foreach (var r in rectangles)
+        {
+            if (r.Width <= 0 || r.Height <= 0)
+            {
+                throw new ImageInputException(ImageErrorCodes.MaskInvalid, $"Mask rectangle {r} has no area.");
+            }
+
+            int x0 = Math.Max(0, r.X), y0 = Math.Max(0, r.Y);
+            int x1 = (int)Math.Min(width, (long)r.X + r.Width), y1 = (int)Math.Min(height, (long)r.Y + r.Height);
+            if (x0 >= x1 || y0 >= y1)
+            {
+                throw new ImageInputException(ImageErrorCodes.MaskInvalid, $"Mask rectangle {r} lies outside the {width}×{height} image.");
+            }
+
+            for (var y = y0; y < y1; y++)
+            {
+                Array.Fill(values, true, (y * width) + x0, x1 - x0);
+            }
+        }
+
+        return new PixelMask(width, height, values);
+    }
+
+    /// <summary>
+    /// Max-pools the mask onto a <paramref name="latentHeight"/> × <paramref name="latentWidth"/> token grid:
+    /// a token is masked when any pixel of its patch is (a partly covered patch cannot be kept). Row-major.
+    /// </summary>
+    public bool[] ToTokenGrid(int latentHeight, int latentWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentWidth);
+        var grid = new bool[latentHeight * latentWidth];
+        for (var y = 0; y < Height; y++)
+        {
+            // Pixel row y lies in token row floor(y·h/H) (exact when H is a multiple of h, as for every pack).
+            var row = (int)((long)y * latentHeight / Height);
+            for (var x = 0; x < Width; x++)
+            {
+                if (Values[(y * Width) + x])
+                {
+                    grid[(row * latentWidth) + (int)((long)x * latentWidth / Width)] = true;
+                }
+            }
+        }
+
+        return grid;
+    }
+}
