@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Engine;
+
+/// <summary>
+/// Runs jobs end to end with iteration-level batching: one <see cref="PackRunner"/> loop per model pack, started
+/// on the pack's first job, each with <see cref="EngineOptions.MaxBatch"/> slots. Validation and image decoding
+/// happen on the caller's thread in <see cref="RunAsync"/>; the loop does the model work.
+/// </summary>
+public sealed class JobEngine : IJobEngine, IAsyncDisposable
+{
+    private readonly IModelPackProvider _packs;
+    private readonly IImageCodec _images;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<JobEngine> _logger;
+    private readonly EngineLoad _load = new();
+    private readonly ConcurrentDictionary<string, Lazy<PackRunner>> _runners = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
+
+    public JobEngine(IModelPackProvider packs, IImageCodec images, EngineOptions options, TimeProvider timeProvider, ILogger<JobEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.StepBudgets);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1);
+        (_packs, _images, _options, _time, _logger) = (packs, images, options, timeProvider, logger);
+    }
+
+    public int Capacity => _options.MaxBatch;
+
+    /// <summary>
+    /// Capacity minus every job inside the engine (waiting or in a slot, all packs together): what a host may
+    /// prefetch without queuing work here that priority could no longer reorder.
+    /// </summary>
+    public int FreeSlots => Math.Max(0, Capacity - _load.Waiting - _load.Occupied);
+
+    public void ReportBacklog(int waitingJobs) => _load.ExternalBacklog = waitingJobs;
+
+    public async Task<EngineResult> RunAsync(EngineJob job, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var startedAt = _time.GetTimestamp();
+        cancellationToken.ThrowIfCancellationRequested();
+        var pack = _packs.Find(job.ModelPack) ?? throw UnknownModel(job.ModelPack);
+        var prepared = JobPreparer.Prepare(job, pack, _options, _images);
+        var runner = _runners.GetOrAdd(pack.Name,
+            _ => new Lazy<PackRunner>(() => new PackRunner(pack, _images, _options, _load, _time, _logger))).Value;
+        return await runner.Enqueue(new JobState(prepared, progress, startedAt, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every pack loop; jobs not yet finished are canceled. Call RunAsync no more after this.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        foreach (var runner in _runners.Values)
+        {
+            if (runner.IsValueCreated)
+            {
+                await runner.Value.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private InvalidJobException UnknownModel(string? name) => new(EngineErrorCodes.UnknownModel,
+        (name is null ? "no default model pack is configured" : $"unknown model pack '{name}'")
+        + $"; available: {(_packs.Names.Count == 0 ? "none" : string.Join(", ", _packs.Names))}");
+}

@@ -1,0 +1,52 @@
+using Pipeline.Sampling;
+
+namespace Pipeline.Engine;
+
+/// <summary>Builds the metadata of a finished job from its state and timestamps.</summary>
+internal static class ResultFactory
+{
+    public static EngineResult Create(JobState state, byte[] png, long decodeStartedAt, long finishedAt, TimeProvider time)
+    {
+        var job = state.Job;
+        var prepared = state.Prepared;
+        var sampler = state.Sampler!;
+        var metadata = new ResultMetadata
+        {
+            JobId = job.JobId,
+            Kind = JobPreparer.Lower(job.Kind),
+            ModelPack = prepared.Pack.Name,
+            ModelVersion = prepared.Pack.Version,
+            Seed = job.Seed,
+            Priority = JobPreparer.Lower(job.Priority),
+            StepsRequested = state.Steps.Requested,
+            StepsUsed = state.Steps.Used,
+            Order = OrderName(prepared.Settings.Order),
+            Temperature = prepared.Settings.Temperature,
+            TopK = prepared.Settings.TopK,
+            Strength = prepared.Strength,
+            MaskedTokens = sampler.InitialMasked,
+            SourceFit = prepared.Source?.Description,
+            ImageWidth = prepared.Pack.ImageWidth,
+            ImageHeight = prepared.Pack.ImageHeight,
+            ForwardPasses = state.ForwardPasses,
+            Timings = new JobTimings(
+                QueuedMs: Ms(time, state.EnqueuedAt, state.AdmittedAt),
+                EncodeMs: state.EncodeMs,
+                SampleMs: Ms(time, state.SampleStartedAt, state.SampleEndedAt),
+                DecodeMs: Ms(time, decodeStartedAt, finishedAt),
+                TotalMs: Ms(time, state.StartedAt, finishedAt)),
+        };
+        return new EngineResult(job.JobId, png, sampler.Tokens.ToArray(), metadata);
+    }
+
+    /// <summary>The order's name as the manifest and message schemas spell it.</summary>
+    public static string OrderName(UnmaskOrder order) => order switch
+    {
+        UnmaskOrder.Reference => "reference",
+        UnmaskOrder.ExactK => "exact-k",
+        UnmaskOrder.Confidence => "confidence",
+        _ => order.ToString(),
+    };
+
+    public static double Ms(TimeProvider time, long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
+}
