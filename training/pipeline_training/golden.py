@@ -82,11 +82,19 @@ def _max_abs(a: torch.Tensor, b: torch.Tensor) -> float:
 
 
 def _round_up(x: float) -> float:
-    """Round up to one significant digit (e.g. 0.00231 -> 0.003)."""
+    """Round up to two significant digits (e.g. 0.002314 -> 0.0024)."""
     if x <= 0:
         return x
-    p = 10 ** math.floor(math.log10(x))
-    return math.ceil(x / p - 1e-9) * p
+    p = 10 ** (math.floor(math.log10(x)) - 1)
+    return float(f"{math.ceil(x / p - 1e-9) * p:.2g}")
+
+
+def _distances(vq: VQAutoEncoder, z: torch.Tensor) -> torch.Tensor:
+    """The quantizer's own argmin criterion ||e||^2 - 2 z.e, [b, h*w, V], in z's precision."""
+    b, d, h, w = z.shape
+    flat = z.permute(0, 2, 3, 1).reshape(b, h * w, d)
+    e = vq.quantize.embedding.weight.to(z.dtype)
+    return (e * e).sum(1) - 2 * flat @ e.t()
 
 
 def compute_golden(vq: VQAutoEncoder, denoiser: Transformer, inputs: GoldenInputs, float64_check: bool = True) -> dict:
@@ -106,9 +114,15 @@ def compute_golden(vq: VQAutoEncoder, denoiser: Transformer, inputs: GoldenInput
         deviation = {}
         if float64_check:
             vq64, dn64 = copy.deepcopy(vq).double(), copy.deepcopy(denoiser).double()
-            ids64 = vq64.encode_ids(images.double())
+            d32 = _distances(vq, vq.encoder(images)).double()
+            d64 = _distances(vq64, vq64.encoder(images.double()))
+            two = d64.topk(2, dim=-1, largest=False).values
+            gap = (two[..., 1] - two[..., 0]).min(1).values
+            dist_err = float((d32 - d64).abs().max())
             deviation = {
-                "encoderIdsDiffer": int((ids64 != ids).sum()),
+                "encoderIdsDiffer": int((d64.argmin(-1) != ids).sum()),
+                "encoderDistanceError": dist_err,
+                "encoderMinGap": [float(f"{g:.6g}") for g in gap],
                 "decoder": _max_abs(vq64.decode_ids(ids), decoded),
                 "denoiser": _max_abs(dn64(grids), logits),
             }
@@ -134,16 +148,25 @@ def write_golden(vq: VQAutoEncoder, denoiser: Transformer, inputs: GoldenInputs,
         (golden_dir / file).write_bytes(np.ascontiguousarray(arr, dtype=dtype).tobytes())
         tensors[name] = {"file": file, "dtype": str(arr.dtype), "shape": list(arr.shape)}
     margins = nearest_margins(vq, inputs.encoder_images)
+    dev = result["deviation"]
+    safety = {}
+    if dev.get("encoderDistanceError"):
+        safety = {"float32DistanceError": float(f"{dev['encoderDistanceError']:.6g}"),
+                  "safetyFactor": float(f"{min(dev['encoderMinGap']) / dev['encoderDistanceError']:.4g}")}
     index = {
         "tensors": tensors,
         "tolerance": tol,
         "float64Deviation": result["deviation"],
         "encoderMargins": {"absolute": [float(f"{m:.6g}") for m in margins["absolute"]],
-                           "relative": [float(f"{m:.6g}") for m in margins["relative"]]},
+                           "relative": [float(f"{m:.6g}") for m in margins["relative"]], **safety},
         "notes": {
             "source": "PyTorch float32, eval mode, EMA weights",
             "compare": "encoder token ids exactly; decoder image and denoiser logits by max abs difference <= tolerance",
-            "tolerance": "max(floor, 50 x max|float32 - float64| measured on these inputs); floors 1e-3 decoder, 2e-3 denoiser",
+            "tolerance": "max(floor, 50 x max|float32 - float64| measured on these inputs, rounded up to 2 digits); floors 1e-3 decoder, 2e-3 denoiser",
+            "encoderMargins": "per image, the smallest gap over its positions between the 2nd-nearest and nearest code's "
+                              "squared distance (absolute; relative to |z|^2 + max|e|^2); safetyFactor = smallest gap / "
+                              "max |float32 - float64| error of the argmin criterion ||e||^2 - 2 z.e on these inputs: an id "
+                              "can flip between runtimes only if their criterion errors differ by more than the gap",
             "denoiserGrids": "row 0 all MASK; row 1 a real grid with half its positions masked; row 2 a real grid, none masked",
             **inputs.notes,
         },

@@ -243,9 +243,10 @@ def load_images(paths: list[Path], size: int) -> torch.Tensor:
     return torch.stack(out)
 
 
-def paper_golden_inputs(vq: VQAutoEncoder, images: list[Path] | None = None, k: int = 2, seed: int = 0) -> GoldenInputs:
+def paper_golden_inputs(vq: VQAutoEncoder, images: list[Path] | None = None, k: int = 2, seed: int = 0, pool: int = 8) -> GoldenInputs:
     """k images (given ones, else random smooth images: the k of 2k with the largest nearest-code margin) and
-    two grids: all MASK, and image 0's tokens with half the positions masked."""
+    two grids: all MASK, and image 0's tokens with half the positions masked. Random-weight codebooks crowd
+    codes together, so the pool is large enough to find images whose nearest code is clear."""
     from .make_test_pack import smooth_images
 
     size = vq.cfg.img_size
@@ -253,10 +254,10 @@ def paper_golden_inputs(vq: VQAutoEncoder, images: list[Path] | None = None, k: 
         chosen = load_images(images[:k], size)
         note = f"user images {[Path(p).name for p in images[:k]]}, centre-cropped and resized to {size}"
     else:
-        candidates = smooth_images(2 * k, size, torch.Generator().manual_seed(seed))
+        candidates = smooth_images(pool, size, torch.Generator().manual_seed(seed))
         picked = select_by_margin(vq, candidates, k)
         chosen = candidates[picked]
-        note = f"random smooth images (seed {seed}): {k} of {2 * k} with the largest nearest-code margin"
+        note = f"random smooth images (seed {seed}): {k} of {pool} with the largest nearest-code margin"
     with torch.no_grad():
         ids = vq.encode_ids(chosen)
     n, mask = ids.shape[1], vq.cfg.codebook_size
@@ -333,6 +334,12 @@ def main(argv=None) -> None:
     p.add_argument("--res-blocks", type=int, default=2)
     p.add_argument("--attn-resolutions", type=int, nargs="*", default=[16])
     p.add_argument("--n-head", type=int, default=8)
+    # sizes read from the weights for real checkpoints; --random-init uses these (paper values by default)
+    p.add_argument("--nf", type=int, default=128, help="--random-init only")
+    p.add_argument("--codebook-size", type=int, default=1024, help="--random-init only")
+    p.add_argument("--emb-dim", type=int, default=256, help="--random-init only")
+    p.add_argument("--n-layers", type=int, default=24, help="--random-init only")
+    p.add_argument("--n-emb", type=int, default=512, help="--random-init only")
     p.add_argument("--default-steps", type=int, default=256)
     p.add_argument("--min-steps", type=int, default=16)
     p.add_argument("--max-steps", type=int, default=1024)
@@ -348,9 +355,10 @@ def main(argv=None) -> None:
     common = dict(out=args.out, version=args.version, dataset=args.dataset, base_vq=base, n_head=args.n_head,
                   sampling=sampling, images=args.images)
     if args.random_init:
-        dn_cfg = replace(DenoiserConfig.paper(), n_head=args.n_head, codebook_size=base.codebook_size,
-                         block_size=base.latent_size ** 2)
-        vq, dn = random_init_models(base, dn_cfg, args.seed)
+        vq_cfg = replace(base, nf=args.nf, codebook_size=args.codebook_size, emb_dim=args.emb_dim)
+        dn_cfg = DenoiserConfig(codebook_size=args.codebook_size, block_size=base.latent_size ** 2,
+                                n_layers=args.n_layers, n_emb=args.n_emb, n_head=args.n_head)
+        vq, dn = random_init_models(vq_cfg, dn_cfg, args.seed)
         with tempfile.TemporaryDirectory(prefix="paper-random-") as tmp:
             vq_path, dn_path = save_upstream_checkpoints(vq, dn, Path(tmp))
             del vq, dn
