@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Inference;
+
+/// <summary>Source-generated log messages of this library.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "CUDA execution provider unavailable ({Reason}); running ONNX Runtime on CPU. Set Inference:Provider=Cpu to silence this, or Cuda to fail instead.")]
+    public static partial void CudaFallback(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Loaded model pack {Name} {Version} from {Directory} on {Provider} in {ElapsedMs} ms")]
+    public static partial void PackLoaded(ILogger logger, string name, string version, string directory, ExecutionProvider provider, long elapsedMs);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignoring {Path}: {Reason}")]
+    public static partial void PackSkipped(ILogger logger, string path, string reason);
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Inference;
+
+/// <summary>
+/// Checks a parsed manifest against the schema's rules and the pack contract (DESIGN §2): one input and one output
+/// per graph, with the element types and shapes that image size, latent grid and codebook size imply.
+/// </summary>
+internal static partial class ManifestValidator
+{
+    private static readonly string[] Orders = ["reference", "exact-k", "confidence"];
+
+    public static IReadOnlyList<string> Validate(ModelPackManifest m)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string error)
+        {
+            if (!ok)
+            {
+                errors.Add(error);
+            }
+        }
+
+        Check(m.SchemaVersion == 1, $"schemaVersion is {m.SchemaVersion}; this build reads version 1.");
+        Check(NamePattern().IsMatch(m.Name), $"name '{m.Name}' must match {NamePattern()}.");
+        Check(!string.IsNullOrWhiteSpace(m.Version), "version is empty.");
+        Check(m.Image.Width >= 1 && m.Image.Height >= 1, $"image size {m.Image.Width}×{m.Image.Height} must be positive.");
+        Check(m.Image.Channels == 3, $"image.channels is {m.Image.Channels}; packs are RGB (3).");
+        Check(
+            m.Image.PixelRange is [0, 1],
+            $"image.pixelRange [{string.Join(", ", m.Image.PixelRange)}] is not supported: the serving side feeds and reads RGB in [0, 1].");
+        Check(m.Latent.Height >= 1 && m.Latent.Width >= 1, $"latent grid {m.Latent.Height}×{m.Latent.Width} must be positive.");
+        Check(m.CodebookSize >= 2, $"codebookSize {m.CodebookSize} must be at least 2.");
+        Check(m.MaskId == m.CodebookSize, $"maskId {m.MaskId} must equal codebookSize {m.CodebookSize} (the absorbing MASK token follows the codebook).");
+        Check(m.Opset >= 17, $"opset {m.Opset} is below 17.");
+        CheckSampling(m.Sampling, Check);
+        Check(m.Golden is null || IsPlainRelativePath(m.Golden), $"golden '{m.Golden}' must be a relative path inside the pack.");
+
+        long h = m.Image.Height, w = m.Image.Width, n = m.SequenceLength, v = m.CodebookSize;
+        CheckGraph("encoder", m.Graphs.Encoder, new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), errors);
+        CheckGraph("decoder", m.Graphs.Decoder, new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), errors);
+        CheckGraph("denoiser", m.Graphs.Denoiser, new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), new(TensorSpec.DtypeFloat32, TensorShape.Batched(n, v)), errors);
+        return errors;
+    }
+
+    private static void CheckSampling(SamplingDefaults? s, Action<bool, string> check)
+    {
+        if (s is null)
+        {
+            return;
+        }
+
+        check(s.MinSteps is null or >= 1 && s.DefaultSteps is null or >= 1 && s.MaxSteps is null or >= 1, "sampling steps must be at least 1.");
+        check(
+            !(s.MinSteps > s.DefaultSteps || s.DefaultSteps > s.MaxSteps || s.MinSteps > s.MaxSteps),
+            $"sampling steps must satisfy minSteps ≤ defaultSteps ≤ maxSteps (got {s.MinSteps} ≤ {s.DefaultSteps} ≤ {s.MaxSteps}).");
+        check(s.DefaultTemperature is null or > 0, $"sampling.defaultTemperature {s.DefaultTemperature} must be positive.");
+        check(s.DefaultOrder is null || Orders.Contains(s.DefaultOrder), $"sampling.defaultOrder '{s.DefaultOrder}' must be one of {string.Join(", ", Orders)}.");
+    }
+
+    private static void CheckGraph(string role, GraphSpec g, Expected input, Expected output, List<string> errors)
+    {
+        if (!FilePattern().IsMatch(g.File))
+        {
+            errors.Add($"graphs.{role}.file '{g.File}' must be a plain file name ending in .onnx.");
+        }
+
+        if (!Sha256Pattern().IsMatch(g.Sha256))
+        {
+            errors.Add($"graphs.{role}.sha256 '{g.Sha256}' must be 64 lowercase hex digits.");
+        }
+
+        CheckSignature(role, "inputs", g.Inputs, input, errors);
+        CheckSignature(role, "outputs", g.Outputs, output, errors);
+    }
+
+    private static void CheckSignature(string role, string side, IReadOnlyList<TensorSpec> tensors, Expected expected, List<string> errors)
+    {
+        if (tensors.Count != 1)
+        {
+            errors.Add($"graphs.{role}.{side} lists {tensors.Count} tensors; the {role} has exactly one.");
+            return;
+        }
+
+        var t = tensors[0];
+        if (t.Dtype != expected.Dtype || !t.Shape.Equals(expected.Shape))
+        {
+            errors.Add($"graphs.{role}.{side} '{t.Name}' is {t.Dtype} {t.Shape}; image, latent and codebook sizes require {expected.Dtype} {expected.Shape}.");
+        }
+    }
+
+    private static bool IsPlainRelativePath(string path) =>
+        !Path.IsPathRooted(path) && !path.Replace('\\', '/').Split('/').Contains("..");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+\.onnx$")]
+    private static partial Regex FilePattern();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Pattern();
+
+    private sealed record Expected(string Dtype, TensorShape Shape);
+}

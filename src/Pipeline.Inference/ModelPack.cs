@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Pipeline.Inference;
+
+/// <summary>
+/// A loaded model pack: its validated manifest and one ONNX Runtime session per graph, created once and kept for
+/// the life of the pack. <see cref="Denoiser"/> and <see cref="Codec"/> are safe to call from several threads.
+/// </summary>
+/// <remarks>
+/// Ownership of native objects: the pack owns three <see cref="OnnxGraph"/>s, each owning its InferenceSession and
+/// RunOptions; <see cref="Dispose"/> releases them all, after which the ports must not be called. The
+/// SessionOptions live only while the sessions are created (disposed by <see cref="SessionFactory"/>), and the
+/// OrtValues of a call live only inside that call. A <see cref="ModelPackRegistry"/> owns the packs it loads.
+/// </remarks>
+public sealed class ModelPack : IDisposable
+{
+    private readonly OnnxGraph[] _graphs;
+
+    private ModelPack(string directory, ModelPackManifest manifest, ExecutionProvider provider, OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        ActiveProvider = provider;
+        _graphs = [encoder, decoder, denoiser];
+        Codec = new OnnxVqCodec(encoder, decoder, manifest);
+        Denoiser = new OnnxDenoiser(denoiser, manifest);
+    }
+
+    /// <summary>The pack folder (absolute).</summary>
+    public string Directory { get; }
+
+    public ModelPackManifest Manifest { get; }
+
+    /// <summary>The provider the sessions actually run on (<see cref="ExecutionProvider.Cpu"/> or <see cref="ExecutionProvider.Cuda"/>, never Auto).</summary>
+    public ExecutionProvider ActiveProvider { get; }
+
+    public IDenoiser Denoiser { get; }
+
+    public IVqCodec Codec { get; }
+
+    /// <summary>
+    /// Reads and validates <paramref name="directory"/>/manifest.json, checks each graph file's SHA-256, creates the
+    /// sessions and checks each graph's real signature against the manifest.
+    /// </summary>
+    /// <exception cref="ModelPackException">Anything wrong with the pack; the message says what and where.</exception>
+    public static ModelPack Load(string directory, InferenceOptions? options = null, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        return Load(directory, new SessionFactory(options ?? new InferenceOptions(), logger), logger);
+    }
+
+    internal static ModelPack Load(string directory, SessionFactory sessions, ILogger logger)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new ModelPackException($"Model pack folder not found: {directory}");
+        }
+
+        var manifest = ManifestReader.Read(Path.Combine(directory, "manifest.json"));
+        GraphSpec[] specs = [manifest.Graphs.Encoder, manifest.Graphs.Decoder, manifest.Graphs.Denoiser];
+        string[] roles = ["encoder", "decoder", "denoiser"];
+        var paths = specs.Select((spec, i) => VerifiedFile(directory, manifest.Name, roles[i], spec)).ToArray();
+
+        InferenceSession[] created;
+        ExecutionProvider provider;
+        try
+        {
+            (created, provider) = sessions.Create(paths);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: ONNX Runtime could not load its graphs: {e.Message}", e);
+        }
+
+        var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i])).ToArray();
+        try
+        {
+            var errors = roles.SelectMany((role, i) => GraphSignatureCheck.Compare(role, specs[i], created[i])).ToList();
+            if (errors.Count > 0)
+            {
+                throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: the ONNX graphs disagree with manifest.json:{Environment.NewLine}- " +
+                    string.Join(Environment.NewLine + "- ", errors));
+            }
+
+            var pack = new ModelPack(directory, manifest, provider, graphs[0], graphs[1], graphs[2]);
+            Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, stopwatch.ElapsedMilliseconds);
+            return pack;
+        }
+        catch
+        {
+            Array.ForEach(graphs, g => g.Dispose());
+            throw;
+        }
+    }
+
+    public void Dispose() => Array.ForEach(_graphs, g => g.Dispose());
+
+    private static string VerifiedFile(string directory, string pack, string role, GraphSpec spec)
+    {
+        var path = Path.Combine(directory, spec.File);
+        if (!File.Exists(path))
+        {
+            throw new ModelPackException($"Pack '{pack}': the {role} graph file {path} is missing.");
+        }
+
+        using var stream = File.OpenRead(path);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (actual != spec.Sha256)
+        {
+            throw new ModelPackException(
+                $"Pack '{pack}': SHA-256 of {path} is {actual} but manifest.json says {spec.Sha256}: the file is corrupt, or the manifest belongs to another export.");
+        }
+
+        return path;
+    }
+}

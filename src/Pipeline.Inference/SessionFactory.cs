@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Pipeline.Inference;
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the configured provider. Under <see cref="ExecutionProvider.Auto"/> it tries
+/// CUDA; when the CUDA provider fails to load (no CUDA libraries) or to start (no device), it logs a warning once
+/// per factory, remembers the failure so later packs go straight to CPU, and uses CPU. One factory is shared by
+/// every pack of a registry, so a process logs the fallback once.
+/// </summary>
+internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private bool _cudaFailed;
+
+    /// <summary>Creates one session per file, all on the same provider; the caller owns and disposes them.</summary>
+    public (InferenceSession[] Sessions, ExecutionProvider Active) Create(IReadOnlyList<string> modelPaths)
+    {
+        var tryCuda = options.Provider == ExecutionProvider.Cuda
+            || (options.Provider == ExecutionProvider.Auto && !Volatile.Read(ref _cudaFailed));
+        if (!tryCuda)
+        {
+            return (CreateAll(modelPaths, cuda: false), ExecutionProvider.Cpu);
+        }
+
+        try
+        {
+            return (CreateAll(modelPaths, cuda: true), ExecutionProvider.Cuda);
+        }
+        catch (OnnxRuntimeException e) when (options.Provider == ExecutionProvider.Auto)
+        {
+            // Create on CPU first: if the CPU also fails, the model is at fault, and its error (not a CUDA
+            // warning) is what the caller must see.
+            var sessions = CreateAll(modelPaths, cuda: false);
+            lock (_gate)
+            {
+                if (!_cudaFailed)
+                {
+                    _cudaFailed = true;
+                    Log.CudaFallback(logger, FirstLine(e.Message));
+                }
+            }
+
+            return (sessions, ExecutionProvider.Cpu);
+        }
+    }
+
+    private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda)
+    {
+        // The session options are only read while sessions are created; ONNX Runtime copies what it needs.
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+        if (cuda)
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+        }
+
+        var sessions = new List<InferenceSession>(modelPaths.Count);
+        try
+        {
+            foreach (var path in modelPaths)
+            {
+                sessions.Add(new InferenceSession(path, sessionOptions));
+            }
+
+            return [.. sessions];
+        }
+        catch
+        {
+            sessions.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+
+namespace Pipeline.Inference.Tests;
+
+public class ManifestReaderTests
+{
+    [Fact]
+    public void Parse_TinyPackManifest_ReadsEveryField()
+    {
+        var m = Parse(TinyPack.Manifest());
+
+        Assert.Equal("tiny-test", m.Name);
+        Assert.Equal((16, 16), (m.Image.Width, m.Image.Height));
+        Assert.Equal(64, m.SequenceLength);
+        Assert.Equal(32, m.MaskId);
+        Assert.Equal("[batch, 64, 32]", m.Graphs.Denoiser.Outputs[0].Shape.ToString());
+        Assert.Equal(8, m.Sampling!.DefaultSteps);
+        Assert.Equal("golden/golden.json", m.Golden);
+    }
+
+    [Fact]
+    public void Parse_SchemaExample_FailsOnlyOnItsPlaceholderChecksums()
+    {
+        var json = File.ReadAllText(Path.Combine(TinyPack.FixtureDirectory, "..", "..", "..", "schemas", "model-pack.example.json"));
+
+        var e = Assert.Throws<ModelPackException>(() => ManifestReader.Parse(json, "example"));
+
+        var problems = e.Message.Split('\n').Skip(1).ToArray();
+        Assert.Equal(3, problems.Length);
+        Assert.All(problems, p => Assert.Contains(".sha256 '<64 hex>'", p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_MaskIdNotCodebookSize_SaysBoth()
+    {
+        var e = Invalid(m => m["maskId"] = 33);
+
+        Assert.Contains("maskId 33 must equal codebookSize 32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingRequiredMember_NamesIt()
+    {
+        var e = Invalid(m => m.Remove("latent"));
+
+        Assert.Contains("latent", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownMember_IsRejectedAsATypo()
+    {
+        var e = Invalid(m => m["maskID"] = 32);
+
+        Assert.Contains("maskID", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SymbolicDimensionOtherThanBatch_IsRejected()
+    {
+        var e = Invalid(m => m["graphs"]!["denoiser"]!["outputs"]![0]!["shape"]![1] = "seq");
+
+        Assert.Contains("\"seq\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GraphShapeDisagreesWithLatentGrid_NamesGraphTensorAndBothShapes()
+    {
+        var e = Invalid(m => m["latent"]!["width"] = 4);
+
+        Assert.Contains("graphs.denoiser.outputs 'logits' is float32 [batch, 64, 32]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("require float32 [batch, 32, 32]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("graphs.encoder.outputs 'token_ids'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WrongDtype_IsRejected()
+    {
+        var e = Invalid(m => m["graphs"]!["decoder"]!["inputs"]![0]!["dtype"] = "float32");
+
+        Assert.Contains("graphs.decoder.inputs 'token_ids' is float32 [batch, 64]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_PixelRangeOtherThanZeroToOne_IsRejected()
+    {
+        var e = Invalid(m => m["image"]!["pixelRange"] = new JsonArray(-1, 1));
+
+        Assert.Contains("pixelRange [-1, 1] is not supported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GraphFileOutsideThePack_IsRejected()
+    {
+        var e = Invalid(m => m["graphs"]!["encoder"]!["file"] = "../evil.onnx");
+
+        Assert.Contains("graphs.encoder.file '../evil.onnx'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_StepsOutOfOrder_IsRejected()
+    {
+        var e = Invalid(m => m["sampling"]!["minSteps"] = 100);
+
+        Assert.Contains("minSteps ≤ defaultSteps ≤ maxSteps", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MalformedJson_SaysWhere()
+    {
+        var e = Assert.Throws<ModelPackException>(() => ManifestReader.Parse("{\n  \"name\": \"x\",\n  oops\n}", "broken.json"));
+
+        Assert.Contains("broken.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_MissingFile_NamesThePath()
+    {
+        var e = Assert.Throws<ModelPackException>(() => ManifestReader.Read("/nonexistent/manifest.json"));
+
+        Assert.Contains("/nonexistent/manifest.json", e.Message, StringComparison.Ordinal);
+    }
+
+    private static ModelPackManifest Parse(JsonObject manifest) => ManifestReader.Parse(manifest.ToJsonString(), "test");
+
+    private static ModelPackException Invalid(Action<JsonObject> edit)
+    {
+        var manifest = TinyPack.Manifest();
+        edit(manifest);
+        return Assert.Throws<ModelPackException>(() => Parse(manifest));
+    }
+}
