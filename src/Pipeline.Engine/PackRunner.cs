@@ -160,8 +160,9 @@ internal sealed class PackRunner : IAsyncDisposable
     private void DropCanceled()
     {
         var keep = 0;
-        foreach (var job in _active)
+        for (var i = 0; i < _active.Count; i++)
         {
+            var job = _active[i];
             if (job.CancellationToken.IsCancellationRequested)
             {
                 Cancel(job);
@@ -328,8 +329,9 @@ internal sealed class PackRunner : IAsyncDisposable
 
         _batch.Clear();
         var keep = 0;
-        foreach (var job in _active)
+        for (var i = 0; i < _active.Count; i++)
         {
+            var job = _active[i];
             if (!TryApply(job))
             {
                 continue;

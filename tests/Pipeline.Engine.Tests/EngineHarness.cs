@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Sampling;
+
+namespace Pipeline.Engine.Tests;
+
+/// <summary>A <see cref="JobEngine"/> over fakes: an 8×8 image, a 4×4 token grid (N = 16), a codebook of 16.</summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public const int Width = 8, Height = 8, LatentHeight = 4, LatentWidth = 4, CodebookSize = 16, N = 16;
+    public const string PackName = "fake-4x4";
+
+    public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null)
+    {
+        Denoiser = new FakeDenoiser(N, CodebookSize);
+        Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
+        Images = new FakeImageCodec(Width, Height);
+        var pack = new EngineModelPack(PackName, "1.0-test", Width, Height, LatentHeight, LatentWidth, CodebookSize,
+            Denoiser, Codec, new PackSamplingDefaults());
+        Options = new EngineOptions { MaxBatch = maxBatch, StepBudgets = budgets ?? StepBudgetPolicy.Default };
+        Engine = new JobEngine(new FakePackProvider(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance);
+    }
+
+    public FakeDenoiser Denoiser { get; }
+    public FakeVqCodec Codec { get; }
+    public FakeImageCodec Images { get; }
+    public EngineOptions Options { get; }
+    public JobEngine Engine { get; }
+
+    /// <summary>A source whose token at position p is SourceBytes[p] mod V (see the fakes).</summary>
+    public static byte[] SourceBytes { get; } = [.. Enumerable.Range(0, N).Select(p => (byte)(3 + p * 5 % 11))];
+
+    public static long[] SourceTokens => [.. SourceBytes.Select(b => (long)(b % CodebookSize))];
+
+    public static EngineJob Generation(string id, long seed, int steps, UnmaskOrder order = UnmaskOrder.Reference,
+        PriorityClass priority = PriorityClass.Standard) =>
+        new() { JobId = id, Kind = JobKind.Generation, Seed = seed, Steps = steps, Order = order, Priority = priority };
+
+    public static EngineJob Variation(string id, long seed, int steps, float strength) =>
+        new() { JobId = id, Kind = JobKind.Variation, Seed = seed, Steps = steps, Strength = strength, SourceImage = SourceBytes };
+
+    /// <summary>Inpainting of the top-left 3×3 pixels: the 2×2 top-left tokens (patches are 2×2 pixels).</summary>
+    public static EngineJob Inpainting(string id, long seed, int steps, byte[]? source = null) =>
+        new()
+        {
+            JobId = id, Kind = JobKind.Inpainting, Seed = seed, Steps = steps, Order = UnmaskOrder.Confidence,
+            SourceImage = source ?? SourceBytes, MaskRectangles = [new MaskRectangle(0, 0, 3, 3)],
+        };
+
+    /// <summary>The tokens <paramref name="job"/> gives when it runs alone in a fresh engine.</summary>
+    public static async Task<long[]> RunAloneAsync(EngineJob job)
+    {
+        await using var alone = new EngineHarness();
+        return (await alone.Engine.RunAsync(job)).Tokens;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or ten seconds pass.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Denoiser.Gate.Set();
+        return Engine.DisposeAsync();
+    }
+}
