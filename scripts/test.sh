@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: provisions RabbitMQ and PostgreSQL (or uses the ones named by environment variables),
+# the Python training toolchain from Debian packages, then the .NET suites and the training suite.
+# Usage: scripts/test.sh            (CI=true makes a missing service a failure, never a skip)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+log "services"
+# shellcheck source=scripts/start-services.sh
+source scripts/start-services.sh
+
+log "python toolchain (training tests)"
+scripts/install-python-deps.sh
+
+log "dotnet tests"
+dotnet_status=0
+dotnet test Pipeline.sln --nologo -c Release -v minimal -- RunConfiguration.TreatNoTestsAsError=false \
+  2>&1 | tee /tmp/pipeline-dotnet-test.log || dotnet_status=$?
+
+log "training tests"
+python_status=0
+PYTHONPATH=training /usr/bin/python3 -m pytest training/tests -q -p no:cacheprovider \
+  2>&1 | tee /tmp/pipeline-pytest.log || python_status=$?
+
+# One closing line over both runners, in the 'N passed, N failed' form.
+dotnet_passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+dotnet_failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+dotnet_skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
+py_passed=$(grep -Eo '[0-9]+ passed' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
+py_failed=$(grep -Eo '[0-9]+ failed' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
+py_skipped=$(grep -Eo '[0-9]+ skipped' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
+passed=$(( dotnet_passed + ${py_passed:-0} ))
+failed=$(( dotnet_failed + ${py_failed:-0} ))
+skipped=$(( dotnet_skipped + ${py_skipped:-0} ))
+echo
+echo "dotnet: ${dotnet_passed} passed, ${dotnet_failed} failed, ${dotnet_skipped} skipped (exit ${dotnet_status})"
+echo "pytest: ${py_passed:-0} passed, ${py_failed:-0} failed, ${py_skipped:-0} skipped (exit ${python_status})"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [[ $dotnet_status -ne 0 || $python_status -ne 0 || $failed -ne 0 ]]; then exit 1; fi
