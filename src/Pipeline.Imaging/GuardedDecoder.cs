@@ -37,7 +37,7 @@ internal static class GuardedDecoder
             image.Mutate(x => x.AutoOrient());
             return image;
         }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidDataException or EndOfStreamException)
+        catch (Exception e) when (IsBadInput(e))
         {
             throw Undecodable(what, e);
         }
@@ -50,7 +50,7 @@ internal static class GuardedDecoder
         {
             info = Image.Identify(configuration, data, out IImageFormat? _);
         }
-        catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidDataException or EndOfStreamException)
+        catch (Exception e) when (IsBadInput(e))
         {
             throw Undecodable(what, e);
         }
@@ -71,6 +71,10 @@ internal static class GuardedDecoder
                 $"and {limits.MaxDimension} per side.");
         }
     }
+
+    // Crafted input can trip a decoder anywhere (index or arithmetic errors as well as format errors); all of it
+    // is bad input, never transient. Only running out of memory or being cancelled says something about the host.
+    private static bool IsBadInput(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or ImageInputException);
 
     private static ImageInputException Undecodable(string what, Exception e) =>
         new(ImageErrorCodes.Undecodable, $"The {what} could not be decoded (corrupt or truncated?): {e.Message}", e);

@@ -64,6 +64,29 @@ public class ImageReaderTests
     }
 
     [Fact]
+    public void Read_CorruptedBytes_DecodeOrThrowImageInputExceptionOnly()
+    {
+        var random = new Random(11);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var bytes = (byte[])SmallPng.Clone();
+            for (var k = 0; k < 1 + random.Next(4); k++)
+            {
+                bytes[8 + random.Next(bytes.Length - 8)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                ImageReader.Read(bytes);
+            }
+            catch (ImageInputException)
+            {
+                // expected for most corruptions
+            }
+        }
+    }
+
+    [Fact]
     public void Read_HeaderClaims20000x20000_RejectedFromTheHeaderBeforeDecoding()
     {
         // The file has no pixel data at all: a full decode would fail as undecodable (after allocating for

@@ -39,7 +39,15 @@ internal sealed class TinyPack : IDisposable
 
     public static JsonObject Manifest() => JsonNode.Parse(File.ReadAllText(Path.Combine(FixtureDirectory, "manifest.json")))!.AsObject();
 
-    public void Dispose() => System.IO.Directory.Delete(Path.GetDirectoryName(Directory)!, recursive: true);
+    // Deletes the whole temporary root, so copies sharing one root may be disposed in any order.
+    public void Dispose()
+    {
+        var root = Path.GetDirectoryName(Directory)!;
+        if (System.IO.Directory.Exists(root))
+        {
+            System.IO.Directory.Delete(root, recursive: true);
+        }
+    }
 
     private static string FindFixture()
     {
