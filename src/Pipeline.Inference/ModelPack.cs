@@ -75,7 +75,7 @@ public sealed class ModelPack : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: ONNX Runtime could not load its graphs: {e.Message}", e);
+            throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: ONNX Runtime could not create its sessions (provider {sessions.Requested}): {e.Message}", e);
         }
 
         var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i])).ToArray();

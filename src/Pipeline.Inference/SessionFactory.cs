@@ -14,6 +14,9 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     private readonly Lock _gate = new();
     private bool _cudaFailed;
 
+    /// <summary>The provider asked for, for messages.</summary>
+    public ExecutionProvider Requested => options.Provider;
+
     /// <summary>Creates one session per file, all on the same provider; the caller owns and disposes them.</summary>
     public (InferenceSession[] Sessions, ExecutionProvider Active) Create(IReadOnlyList<string> modelPaths)
     {

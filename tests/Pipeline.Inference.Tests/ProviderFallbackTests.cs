@@ -45,6 +45,6 @@ public class ProviderFallbackTests
 
         var e = Assert.Throws<ModelPackException>(() => ModelPack.Load(TinyPack.FixtureDirectory, new InferenceOptions { Provider = ExecutionProvider.Cuda }));
 
-        Assert.Contains("ONNX Runtime could not load its graphs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("could not create its sessions (provider Cuda)", e.Message, StringComparison.Ordinal);
     }
 }
