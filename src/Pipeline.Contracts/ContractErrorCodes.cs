@@ -1,0 +1,65 @@
+namespace Pipeline.Contracts;
+
+/// <summary>
+/// Codes <see cref="SubmitJobRules"/> reports. Where the engine checks the same thing it uses the same code, so a
+/// client sees one code whether the API or the worker caught the problem.
+/// </summary>
+public static class ContractErrorCodes
+{
+    /// <summary>Job id missing or not matching <see cref="JobIds.Pattern"/>.</summary>
+    public const string InvalidJobId = "invalid_job_id";
+
+    /// <summary>Batch id not matching <see cref="JobIds.Pattern"/>, or a job's batch id differs from its batch's.</summary>
+    public const string InvalidBatchId = "invalid_batch_id";
+
+    /// <summary>Kind not one of <see cref="JobKinds"/>.</summary>
+    public const string UnknownKind = "unknown_kind";
+
+    /// <summary>Priority not one of <see cref="JobPriorities"/>.</summary>
+    public const string UnknownPriority = "unknown_priority";
+
+    /// <summary>Order not one of <see cref="UnmaskOrders"/>.</summary>
+    public const string UnknownOrder = "unknown_order";
+
+    /// <summary>Model pack name empty or longer than 128 characters.</summary>
+    public const string InvalidModelPack = "invalid_model_pack";
+
+    /// <summary>Seed outside 0 … 2^53−1.</summary>
+    public const string SeedOutOfRange = "seed_out_of_range";
+
+    /// <summary>Steps below 1 or above <see cref="SubmitJobRules.MaxSteps"/>.</summary>
+    public const string StepsOutOfRange = "steps_out_of_range";
+
+    /// <summary>Temperature not finite or not above 0.</summary>
+    public const string InvalidTemperature = "invalid_temperature";
+
+    /// <summary>TopK below 1.</summary>
+    public const string TopKOutOfRange = "top_k_out_of_range";
+
+    /// <summary>Strength not in (0, 1], or given for a kind other than variation.</summary>
+    public const string StrengthOutOfRange = "strength_out_of_range";
+
+    /// <summary>Variation or inpainting without a source image.</summary>
+    public const string MissingSourceImage = "missing_source_image";
+
+    /// <summary>Inpainting with neither a mask image nor rectangles.</summary>
+    public const string MissingMask = "missing_mask";
+
+    /// <summary>Inpainting with both a mask image and rectangles.</summary>
+    public const string AmbiguousMask = "ambiguous_mask";
+
+    /// <summary>A rectangle with a negative corner or a non-positive size, or too many rectangles.</summary>
+    public const string InvalidMaskRectangle = "invalid_mask_rectangle";
+
+    /// <summary>An input key not matching <see cref="InputKeys.Pattern"/>, or an input given for a kind that takes none.</summary>
+    public const string InvalidInputKey = "invalid_input_key";
+
+    /// <summary>Feather not finite or outside 0 … 256.</summary>
+    public const string FeatherOutOfRange = "feather_out_of_range";
+
+    /// <summary>Callback URL not an absolute http or https URL.</summary>
+    public const string InvalidCallbackUrl = "invalid_callback_url";
+
+    /// <summary>A batch with no jobs, more than <see cref="SubmitBatch.MaxJobs"/>, or a job id twice.</summary>
+    public const string InvalidBatch = "invalid_batch";
+}
