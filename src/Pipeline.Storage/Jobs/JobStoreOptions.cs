@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Storage.Jobs;
+
+/// <summary>The PostgreSQL job store. Bound from <see cref="SectionName"/>.</summary>
+public sealed class JobStoreOptions
+{
+    /// <summary>The configuration section: <c>Pipeline:Storage:Jobs</c>.</summary>
+    public const string SectionName = "Pipeline:Storage:Jobs";
+
+    /// <summary>Required. An Npgsql connection string.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The PostgreSQL schema holding the tables (created by the migrator). Default <c>pipeline</c>. Lowercase
+    /// letters, digits and underscores, starting with a letter or underscore, at most 63 characters: tests give
+    /// each run its own schema.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
+    public string Schema { get; set; } = "pipeline";
+
+    /// <summary>Apply pending migrations when the host starts (under an advisory lock). Default true.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}

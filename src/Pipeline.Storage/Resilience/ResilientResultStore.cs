@@ -1,0 +1,24 @@
+using Pipeline.Storage.Results;
+using Polly;
+
+namespace Pipeline.Storage.Resilience;
+
+/// <summary>Runs every call of an <see cref="IResultStore"/> through the storage pipeline (writes are idempotent, so retrying them is safe).</summary>
+public sealed class ResilientResultStore(IResultStore inner, ResiliencePipeline pipeline) : IResultStore
+{
+    /// <inheritdoc />
+    public Task<ResultWrite> WriteAsync(string jobId, ResultFiles files, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(async ct => await inner.WriteAsync(jobId, files, ct).ConfigureAwait(false), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<StoredResult?> ReadAsync(string jobId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(async ct => await inner.ReadAsync(jobId, ct).ConfigureAwait(false), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<Stream?> OpenReadAsync(string jobId, ResultFile file, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(async ct => await inner.OpenReadAsync(jobId, file, ct).ConfigureAwait(false), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(async ct => await inner.ExistsAsync(jobId, ct).ConfigureAwait(false), cancellationToken).AsTask();
+}
