@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Pipeline.Cli;
+
+return await PipelineCli.RunAsync(args, CliConsole.FromProcess()).ConfigureAwait(false);

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Pipeline.Engine;
+using Pipeline.Engine.Adapters;
+using Pipeline.Inference;
+using Pipeline.Sampling;
+
+namespace Pipeline.Cli;
+
+/// <summary>
+/// What one command invocation runs on: logging, the pack registry (which owns the ONNX sessions), the engine's
+/// ports over it, and engines built on request. Disposed at the end of the command, engines first.
+/// </summary>
+internal sealed class CliSession : IAsyncDisposable
+{
+    private readonly List<JobEngine> _engines = [];
+
+    private CliSession(GlobalSettings settings, CliConsole console, ILoggerFactory loggers, ModelPackRegistry registry, IReadOnlyList<string> searched)
+    {
+        Settings = settings;
+        Console = console;
+        Loggers = loggers;
+        Registry = registry;
+        SearchDirectories = searched;
+        Packs = new RegistryPackProvider(registry);
+    }
+
+    public GlobalSettings Settings { get; }
+
+    public CliConsole Console { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public ModelPackRegistry Registry { get; }
+
+    public RegistryPackProvider Packs { get; }
+
+    public ImagingImageCodec Images { get; } = new();
+
+    public IReadOnlyList<string> SearchDirectories { get; }
+
+    /// <param name="extraSearchDirectories">Searched after the usual ones (e.g. the repository's models/ for paper packs).</param>
+    public static CliSession Open(GlobalSettings settings, CliConsole console, IReadOnlyList<string>? extraSearchDirectories = null)
+    {
+        var loggers = LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            // Logs go to stderr whatever their level: stdout carries only results and tables.
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        var defaults = new ModelPackRegistryOptions();
+        IReadOnlyList<string> searched = settings.ModelsDirectory is { } dir
+            ? [dir]
+            : [.. defaults.SearchDirectories, .. extraSearchDirectories ?? []];
+        var registry = new ModelPackRegistry(
+            defaults with
+            {
+                SearchDirectories = [.. searched.Distinct(StringComparer.Ordinal)],
+                Inference = new InferenceOptions { Provider = settings.Provider, IntraOpThreads = settings.Threads },
+            },
+            loggers.CreateLogger<ModelPackRegistry>());
+        return new CliSession(settings, console, loggers, registry, searched);
+    }
+
+    /// <summary>The pack called <paramref name="name"/> (null = the default pack), loaded; bad names list the packs found.</summary>
+    /// <exception cref="UsageException">No such pack.</exception>
+    public LoadedPack ResolvePack(string? name)
+    {
+        var engine = Packs.Find(name);
+        if (engine is null)
+        {
+            var available = Packs.Names;
+            var asked = name ?? Packs.DefaultName;
+            throw new UsageException(
+                $"unknown model pack '{asked}'{(name is null ? " (the default)" : string.Empty)}; available: " +
+                $"{(available.Count == 0 ? "none" : string.Join(", ", available))} (searched {string.Join(", ", SearchDirectories)}). " +
+                "Name one with --model, or point --models at a folder of packs.");
+        }
+
+        return new LoadedPack(Registry.Get(engine.Name), engine);
+    }
+
+    /// <summary>
+    /// An engine for one pack with budgets from its manifest; local runs never degrade steps under backlog (the user
+    /// waits for exactly what was asked). Disposed with the session.
+    /// </summary>
+    public JobEngine CreateEngine(LoadedPack pack, int maxBatch, Pipeline.Engine.IModelPackProvider? packs = null)
+    {
+        var engine = new JobEngine(
+            packs ?? Packs,
+            Images,
+            new EngineOptions { MaxBatch = maxBatch, StepBudgets = ManifestStepBudgets.From(pack.Pack.Manifest.Sampling, degradeUnderBacklog: false) },
+            TimeProvider.System,
+            Loggers.CreateLogger<JobEngine>());
+        _engines.Add(engine);
+        return engine;
+    }
+
+    /// <summary>The class budget jobs of this pack run under (for messages and the bench).</summary>
+    public static StepBudget BudgetOf(LoadedPack pack, PriorityClass priority) =>
+        ManifestStepBudgets.From(pack.Pack.Manifest.Sampling, degradeUnderBacklog: false).For(priority);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            await engine.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Registry.Dispose();
+        Loggers.Dispose();
+    }
+}
+
+/// <summary>A pack as loaded (manifest, sessions) and as the engine sees it.</summary>
+internal sealed record LoadedPack(ModelPack Pack, EngineModelPack Engine)
+{
+    public string Name => Engine.Name;
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Pipeline.Inference;
+
+namespace Pipeline.Cli;
+
+/// <summary>Options every command takes (recursive on the root): where packs are, how they run, how much is logged.</summary>
+internal static class GlobalOptions
+{
+    public static Option<DirectoryInfo?> Models { get; } = new("--models")
+    {
+        Description = "Folder whose subfolders are model packs (each with manifest.json). Default: <app>/models, then ./models",
+        Recursive = true,
+        HelpName = "DIR",
+    };
+
+    public static Option<ExecutionProvider> Provider { get; } = CreateProvider();
+
+    public static Option<int> Threads { get; } = CreateThreads();
+
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Log more (debug level) to stderr; the default is warnings and errors only",
+        Recursive = true,
+    };
+
+    public static void AddTo(Command root)
+    {
+        root.Options.Add(Models);
+        root.Options.Add(Provider);
+        root.Options.Add(Threads);
+        root.Options.Add(Verbose);
+    }
+
+    public static GlobalSettings Read(ParseResult result) => new(
+        result.GetValue(Models)?.FullName,
+        result.GetValue(Provider),
+        result.GetValue(Threads),
+        result.GetValue(Verbose));
+
+    private static Option<ExecutionProvider> CreateProvider()
+    {
+        var option = new Option<ExecutionProvider>("--provider")
+        {
+            Description = "Where ONNX Runtime runs: auto (CUDA if it loads, else CPU), cpu, or cuda (fail rather than fall back)",
+            Recursive = true,
+            HelpName = "auto|cpu|cuda",
+            DefaultValueFactory = _ => ExecutionProvider.Auto,
+            CustomParser = r => r.Tokens.Count == 1 && Enum.TryParse<ExecutionProvider>(r.Tokens[0].Value, ignoreCase: true, out var p) && Enum.IsDefined(p)
+                ? p
+                : Fail(r, $"--provider must be auto, cpu or cuda; got '{string.Join(' ', r.Tokens.Select(t => t.Value))}'"),
+        };
+        return option;
+    }
+
+    private static Option<int> CreateThreads()
+    {
+        var option = new Option<int>("--threads")
+        {
+            Description = "CPU threads inside one operator; 0 lets ONNX Runtime choose (one per core)",
+            Recursive = true,
+            HelpName = "N",
+            DefaultValueFactory = _ => 0,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 1024)
+            {
+                r.AddError("--threads must be between 0 and 1024");
+            }
+        });
+        return option;
+    }
+
+    private static ExecutionProvider Fail(System.CommandLine.Parsing.ArgumentResult r, string message)
+    {
+        r.AddError(message);
+        return default;
+    }
+}
+
+/// <summary>The global options of one invocation.</summary>
+internal sealed record GlobalSettings(string? ModelsDirectory, ExecutionProvider Provider, int Threads, bool Verbose);

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Pipeline.Cli.Commands;
+
+namespace Pipeline.Cli;
+
+/// <summary>The `pipeline` command tree and its entry point (in-process callable, so tests run it without a child process).</summary>
+internal static class PipelineCli
+{
+    public static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand("""
+            pipeline: image generation, variation and inpainting with discrete absorbing diffusion (VQGAN tokens + a
+            bidirectional transformer, "Unleashing Transformers"), run locally on a model pack. The embedded pack
+            emoji-32 makes 32x32 emoji-like images with no download.
+
+            Start here:
+              pipeline demo                                   every job kind, contact sheets in ./demo-output
+              pipeline generate --count 16 --seed 42          16 images in ./pipeline-output
+              pipeline vary my.png --strength 0.4 --count 8
+              pipeline inpaint my.png --rect 8,8,16,16
+              pipeline pack list                              the packs found
+              pipeline bench --quick                          speed ratios on this machine
+
+            Every image is written as NAME.png with NAME.json beside it (seed, steps, order, timings: enough to reproduce it).
+            Exit codes: 0 ok, 1 job failures, 2 bad usage or input.
+            """);
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(VaryCommand.Create(console));
+        root.Subcommands.Add(InpaintCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(PackCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var parsed = Build(console).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // System.CommandLine exits 1 on parse errors; usage errors are 2 here, and 1 is kept for job failures.
+            foreach (var error in parsed.Errors)
+            {
+                console.WriteError(error.Message);
+            }
+
+            var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : new[] { parsed.CommandResult.Command.Name });
+            console.Error.WriteLine($"Run 'pipeline {command}{(command.Length > 0 ? " " : string.Empty)}--help' for usage and examples.");
+            return ExitCodes.BadInput;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken).ConfigureAwait(false);
+    }
+}
