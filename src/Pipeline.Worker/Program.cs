@@ -1,7 +1,3 @@
-using Pipeline.Worker;
+using Pipeline.Worker.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddHostedService<Worker>();
-
-var host = builder.Build();
-host.Run();
+await WorkerApplication.Build(args).RunAsync();

@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
+using Pipeline.Storage.Jobs;
+using Pipeline.Worker.Jobs;
+
+namespace Pipeline.Worker.Consumers;
+
+/// <summary>
+/// Records a cancel and announces it with <see cref="JobCanceled"/>: a queued job then never runs (the job consumer
+/// reads the record first), and the worker running it, whichever that is, stops it (<see cref="JobCanceledConsumer"/>).
+/// A job that has already ended keeps its outcome.
+/// </summary>
+public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcomes, TimeProvider time, ILogger<CancelJobConsumer> logger)
+    : IConsumer<CancelJob>
+{
+    public async Task Consume(ConsumeContext<CancelJob> context)
+    {
+        var message = context.Message;
+        if (!JobIds.IsValid(message.JobId))
+        {
+            throw new UnattributableMessageException($"cancel message without a valid jobId (must match {JobIds.Pattern})");
+        }
+
+        var transition = await jobs.CancelAsync(message.JobId, message.Reason, context.CancellationToken).ConfigureAwait(false);
+        if (!transition.Applied)
+        {
+            LogNotApplied(logger, message.JobId, transition.Job?.Status);
+            return;
+        }
+
+        await context.Publish(new JobCanceled
+        {
+            JobId = message.JobId,
+            BatchId = transition.Job?.BatchId,
+            Reason = message.Reason,
+            CanceledAt = time.GetUtcNow(),
+        }, context.CancellationToken).ConfigureAwait(false);
+        await outcomes.CompleteBatchAsync(context, transition.Job?.BatchId, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Cancel of job {JobId} not applied: it is {Status}")]
+    private static partial void LogNotApplied(ILogger logger, string jobId, JobStatus? status);
+}
+
+/// <summary>The cancel queue: raw JSON accepted, like the job queue.</summary>
+public sealed class CancelJobConsumerDefinition : ConsumerDefinition<CancelJobConsumer>
+{
+    public CancelJobConsumerDefinition()
+    {
+        EndpointName = PipelineEndpoints.CancelQueue;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<CancelJobConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: false);
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Exponential(10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+            SubmitJobConsumerDefinition.IgnoreBadInput(r);
+        });
+    }
+}

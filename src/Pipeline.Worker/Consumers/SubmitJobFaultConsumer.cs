@@ -1,0 +1,57 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
+using Pipeline.Storage.Jobs;
+using Pipeline.Worker.Jobs;
+
+namespace Pipeline.Worker.Consumers;
+
+/// <summary>
+/// A job message that outlasted every retry went to <c>pipeline-jobs_error</c>; MassTransit publishes its
+/// <see cref="Fault{T}"/>, and this records the job as failed (retryable) with the reason and announces it.
+/// </summary>
+public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, ILogger<SubmitJobFaultConsumer> logger) : IConsumer<Fault<SubmitJob>>
+{
+    /// <summary>The code of a job that failed for a reason of the system, not of its input.</summary>
+    public const string InternalError = "internal_error";
+
+    public async Task Consume(ConsumeContext<Fault<SubmitJob>> context)
+    {
+        var fault = context.Message;
+        var job = fault.Message;
+        var exception = fault.Exceptions.FirstOrDefault();
+
+        // A stopping worker cancels its jobs and hands the messages back: that is a redelivery, not a failure.
+        if (job is null || !JobIds.IsValid(job.JobId) || exception?.ExceptionType is { } type && type.EndsWith("CanceledException", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var reason = exception is null ? "the job failed after every retry" : $"{exception.ExceptionType}: {exception.Message}";
+        LogFailed(logger, job.JobId, reason);
+        await outcomes.FailedAsync(context, job.JobId, job.BatchId,
+            new JobFailure(InternalError, $"failed after every retry: {reason}", Retryable: true), context.CancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Job {JobId} failed after every retry: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string jobId, string reason);
+}
+
+/// <summary>The fault consumer's queue.</summary>
+public sealed class SubmitJobFaultConsumerDefinition : ConsumerDefinition<SubmitJobFaultConsumer>
+{
+    /// <summary>The queue name.</summary>
+    public const string QueueName = "pipeline-job-faults";
+
+    public SubmitJobFaultConsumerDefinition()
+    {
+        EndpointName = QueueName;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<SubmitJobFaultConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2)));
+    }
+}

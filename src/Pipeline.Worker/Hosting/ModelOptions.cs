@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Inference;
+
+namespace Pipeline.Worker.Hosting;
+
+/// <summary>Which model packs the worker serves. Bound from <see cref="SectionName"/>.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>The configuration section: <c>Pipeline:Models</c>.</summary>
+    public const string SectionName = "Pipeline:Models";
+
+    /// <summary>
+    /// Folders whose subfolders are packs (each with a manifest.json), relative to the working directory or absolute;
+    /// earlier folders win on a name clash. Default: <c>models</c> next to the app, then <c>./models</c>.
+    /// </summary>
+    public List<string> SearchDirectories { get; set; } = [];
+
+    /// <summary>The pack for jobs that name none; loaded at start (the health check fails until it is). Default <c>emoji-32</c>.</summary>
+    [Required]
+    public string DefaultPack { get; set; } = "emoji-32";
+
+    /// <summary>Execution provider: Auto (CUDA when it loads, else CPU), Cpu or Cuda. Default Auto.</summary>
+    public ExecutionProvider Provider { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>ONNX Runtime threads inside one operator; 0 lets it choose. Default 0.</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Lower standard and bulk jobs toward their minimum steps when the queue backs up. Default true.</summary>
+    public bool DegradeUnderBacklog { get; set; } = true;
+
+    /// <summary>The registry options these settings stand for.</summary>
+    public ModelPackRegistryOptions ToRegistryOptions()
+    {
+        var registry = new ModelPackRegistryOptions
+        {
+            DefaultPackName = DefaultPack,
+            Inference = new InferenceOptions { Provider = Provider, IntraOpThreads = IntraOpThreads },
+        };
+        return SearchDirectories.Count == 0
+            ? registry
+            : registry with { SearchDirectories = [.. SearchDirectories.Select(Path.GetFullPath)] };
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Worker.Hosting;
+
+/// <summary>How the worker consumes and runs jobs. Bound from <see cref="SectionName"/>.</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>The configuration section: <c>Pipeline:Worker</c>.</summary>
+    public const string SectionName = "Pipeline:Worker";
+
+    /// <summary>Engine slots: the most jobs one batched forward pass takes. Default 16; 1 to 4096.</summary>
+    [Range(1, 4096)]
+    public int Capacity { get; set; } = 16;
+
+    /// <summary>
+    /// Unacknowledged job messages held by this worker; null: <see cref="Capacity"/>. Kept near the slot count so the
+    /// backlog stays in RabbitMQ, where message priority can still reorder it.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? PrefetchCount { get; set; }
+
+    /// <summary>Jobs consumed at once; null: <see cref="Capacity"/>.</summary>
+    [Range(1, 65535)]
+    public int? ConcurrentMessageLimit { get; set; }
+
+    /// <summary>
+    /// On shutdown, how long in-flight jobs may run to completion before they are canceled and their messages go back to
+    /// the queue for another worker. Default 30 s; 0 to 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Least time between two progress reports of one job (event and record). Default 1 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the job queue's depth is read for the engine's step budgets. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BacklogPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>MassTransit message retries of a transient fault (after the storage layer's own Polly retries). Default 5; 0 to 20.</summary>
+    [Range(0, 20)]
+    public int RetryLimit { get; set; } = 5;
+
+    /// <summary>First message-retry delay; later ones grow exponentially. Default 1 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest message-retry delay. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Growth step of the exponential message-retry delay. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryIntervalDelta { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Slots, prefetch and concurrency as used.</summary>
+    public int EffectivePrefetch => PrefetchCount ?? Capacity;
+
+    /// <summary>Concurrent consumers as used.</summary>
+    public int EffectiveConcurrency => ConcurrentMessageLimit ?? Capacity;
+}

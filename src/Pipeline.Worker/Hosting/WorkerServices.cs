@@ -1,0 +1,85 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Engine;
+using Pipeline.Engine.Adapters;
+using Pipeline.Inference;
+using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.ServiceDefaults.Storage;
+using Pipeline.Worker.Consumers;
+using Pipeline.Worker.Jobs;
+
+namespace Pipeline.Worker.Hosting;
+
+/// <summary>Everything the worker host registers (eShop's AddApplicationServices).</summary>
+public static class WorkerServices
+{
+    /// <summary>Options, stores, the model registry and engine, the consumers and the bus.</summary>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Registered before the bus: hosted services start in order, so the schema and the model are ready before a message arrives.
+        builder.AddPipelineStores();
+        services.AddSingleton(sp => new ModelPackRegistry(sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions(),
+            sp.GetRequiredService<ILogger<ModelPackRegistry>>()));
+        services.AddSingleton(sp => new RegistryPackProvider(sp.GetRequiredService<ModelPackRegistry>()));
+        services.AddSingleton<IImageCodec>(_ => new ImagingImageCodec());
+        services.AddSingleton<IJobEngine>(CreateEngine);
+        services.AddSingleton<ModelWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("model-pack",
+            sp => sp.GetRequiredService<ModelWarmup>(), failureStatus: null, tags: ["ready"]));
+
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<EngineJobFactory>();
+        services.AddSingleton<JobOutcomes>();
+        services.AddHostedService<BacklogMonitor>();
+
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<SubmitJobConsumer, SubmitJobConsumerDefinition>();
+            x.AddConsumer<SubmitJobFaultConsumer, SubmitJobFaultConsumerDefinition>();
+            x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
+            x.AddConsumer<JobCanceledConsumer, JobCanceledConsumerDefinition>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        // Graceful stop: the bus stops taking messages, in-flight jobs get ShutdownTimeout to finish, then their tokens fire
+        // and their messages return to the queue unacknowledged for another worker.
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+        {
+            host.WaitUntilStarted = true;
+            host.ConsumerStopTimeout = worker.Value.ShutdownTimeout;
+            host.StopTimeout = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(10);
+        });
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+            host.ShutdownTimeout = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(20));
+        return builder;
+    }
+
+    private static JobEngine CreateEngine(IServiceProvider services)
+    {
+        var models = services.GetRequiredService<IOptions<ModelOptions>>().Value;
+        var worker = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var pack = services.GetRequiredService<ModelPackRegistry>().Get(models.DefaultPack);
+        var options = new EngineOptions
+        {
+            MaxBatch = worker.Capacity,
+            StepBudgets = ManifestStepBudgets.From(pack.Manifest.Sampling, models.DegradeUnderBacklog),
+        };
+        return new JobEngine(services.GetRequiredService<RegistryPackProvider>(), services.GetRequiredService<IImageCodec>(), options,
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<JobEngine>>());
+    }
+}
