@@ -103,19 +103,23 @@ def to_pil(images: torch.Tensor) -> list[Image.Image]:
     return [Image.fromarray(a) for a in arr]
 
 
-def grid(images: list[Image.Image | None], cols: int, scale: int = 2, gap: int = 2,
+def grid(images: list[Image.Image | None], cols: int, scale: int = 2, gap: int = 2, group: int = 0,
          background=(160, 160, 160)) -> Image.Image:
-    """A contact sheet: images (None leaves a cell empty) in rows of `cols`, upscaled x scale nearest."""
+    """A contact sheet: images (None leaves a cell empty) in rows of `cols`, upscaled x scale nearest; with
+    `group`, every `group` columns are set apart by a wider gap (for source | a | b triplets)."""
     if not images:
         return Image.new("RGB", (1, 1), background)
     w, h = images[0].size
     cw, ch = w * scale, h * scale
     rows = math.ceil(len(images) / cols)
-    sheet = Image.new("RGB", (cols * cw + (cols + 1) * gap, rows * ch + (rows + 1) * gap), background)
+    extra = 3 * gap if group else 0
+    n_groups = (cols - 1) // group if group else 0
+    sheet = Image.new("RGB", (cols * cw + (cols + 1) * gap + n_groups * extra, rows * ch + (rows + 1) * gap), background)
     for i, img in enumerate(images):
         if img is not None:
             r, c = divmod(i, cols)
-            sheet.paste(img.resize((cw, ch), Image.NEAREST), (gap + c * (cw + gap), gap + r * (ch + gap)))
+            x = gap + c * (cw + gap) + (c // group if group else 0) * extra
+            sheet.paste(img.resize((cw, ch), Image.NEAREST), (x, gap + r * (ch + gap)))
     return sheet
 
 
@@ -296,10 +300,9 @@ def _showcase(vq, dn, held, order, steps, temperature, seed, generations, n_var:
     inp_cells = []
     for i in range(len(inp_src)):
         inp_cells += to_pil(torch.stack([inp_src[i], shown[i], composite[i]]))
-    names = ", ".join(masks[i % len(masks)][0] for i in range(len(inp_src)))
     return stack([(f"generations: {order} order, {steps} steps, tau {temperature}", grid(to_pil(generations), 8)),
-                  ("variations: source | strength 0.3 | strength 0.6", grid(var_cells, 9)),
-                  (f"inpainting: source | masked | result ({names})", grid(inp_cells, 9))])
+                  ("variations: source | strength 0.3 | strength 0.6", grid(var_cells, 9, group=3)),
+                  ("inpainting: source | masked (grey) | result; centre, halves, border", grid(inp_cells, 9, group=3))])
 
 
 def table_md(q: dict, d: dict) -> str:
