@@ -20,6 +20,11 @@ internal sealed class CliConsole
             ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!isTerminal)
+        {
+            // Redirected output has no width; Spectre would assume 80 columns and fold the bench tables.
+            Ansi.Profile.Width = 200;
+        }
     }
 
     public TextWriter Out { get; }
