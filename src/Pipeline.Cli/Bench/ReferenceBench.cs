@@ -97,7 +97,7 @@ internal static class ReferenceBench
             root.GetProperty("images_per_s").GetDouble(),
             root.GetProperty("seconds").GetDouble(),
             root.TryGetProperty("forward_rows", out var rows) ? rows.GetInt32() : 0,
-            root.TryGetProperty("torch_threads", out var threads) ? threads.GetInt32() : 0,
+            root.TryGetProperty("torch_threads", out var torchThreads) ? torchThreads.GetInt32() : 0,
             root.TryGetProperty("weights", out var weights) ? weights.GetString() ?? "?" : "?",
             null);
     }
