@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Pipeline.Api.Hosting;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+await ApiApplication.Build(args).RunAsync();

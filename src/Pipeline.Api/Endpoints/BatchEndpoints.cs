@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pipeline.Api.Submission;
+using Pipeline.Contracts;
+using Pipeline.Storage.Jobs;
+
+namespace Pipeline.Api.Endpoints;
+
+/// <summary>Batches: many jobs in one call, and their progress.</summary>
+internal static class BatchEndpoints
+{
+    public static RouteGroupBuilder MapBatchEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/batches", SubmitAsync)
+            .WithName("SubmitBatch")
+            .WithSummary("Submit up to 1000 jobs at once. Items without a jobId get <batchId>.<index>, so a retried batch is the same batch.")
+            .Accepts<BatchRequest>("application/json")
+            .Produces<BatchView>(StatusCodes.Status202Accepted)
+            .Produces<BatchView>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/batches/{batchId}", GetAsync).WithName("GetBatch").Produces<BatchView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/batches/{batchId}/jobs", ListAsync)
+            .WithName("ListBatchJobs").WithSummary("A page of the batch's jobs ordered by id: ?after=<jobId>&limit=<1-1000>.")
+            .Produces<IReadOnlyList<JobView>>().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, IJobStore jobs, TimeProvider time)
+    {
+        var errors = new RequestErrors();
+        var request = await RequestBodies.ReadJsonAsync<BatchRequest>(context.Request.Body, context, errors).ConfigureAwait(false);
+        if (request is null)
+        {
+            return errors.ToProblem();
+        }
+
+        var batchId = JobEndpoints.ResolveId(request.BatchId, context, "batchId", errors);
+        if (batchId is null)
+        {
+            return errors.ToProblem();
+        }
+
+        if (request.Jobs is not { Count: > 0 } items || items.Count > SubmitBatch.MaxJobs)
+        {
+            errors.Add("jobs", ContractErrorCodes.InvalidBatch, $"jobs must hold 1 to {SubmitBatch.MaxJobs} jobs");
+            return errors.ToProblem();
+        }
+
+        var messages = new List<SubmitJob>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"jobs[{i}].");
+            var jobId = item.JobId ?? string.Create(CultureInfo.InvariantCulture, $"{batchId}.{i}");
+            var message = await submitter.ToMessageAsync(item, jobId, batchId, errors, prefix, context.RequestAborted).ConfigureAwait(false);
+            if (message is not null)
+            {
+                messages.Add(message);
+            }
+        }
+
+        if (errors.IsEmpty)
+        {
+            errors.AddContractErrors(SubmitJobRules.Validate(new SubmitBatch { BatchId = batchId, Jobs = messages, CallbackUrl = request.CallbackUrl })
+                .Where(e => e.Code is ContractErrorCodes.InvalidBatch or ContractErrorCodes.InvalidBatchId or ContractErrorCodes.InvalidCallbackUrl
+                    && !e.Message.Contains("]: ", StringComparison.Ordinal)));
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var batch = await jobs.InsertBatchAsync(new NewBatch
+        {
+            BatchId = batchId,
+            ExpectedJobs = messages.Count,
+            CallbackUrl = request.CallbackUrl,
+            SubmittedAt = time.GetUtcNow(),
+        }, context.RequestAborted).ConfigureAwait(false);
+
+        // Every item again, also for a repeated batch: a first attempt cut short records and sends the rest now.
+        foreach (var message in messages)
+        {
+            await submitter.SubmitAsync(message, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var record = await jobs.GetBatchAsync(batchId, context.RequestAborted).ConfigureAwait(false) ?? batch.Batch;
+        var view = BatchView.From(record, [.. messages.Select(m => new BatchItemView(m.JobId, JobEndpointsPaths.Job(m.JobId)))]);
+        return batch.Created ? TypedResults.Accepted(view.StatusUrl, view) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> GetAsync(string batchId, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        var record = JobIds.IsValid(batchId) ? await jobs.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false) : null;
+        return record is null ? NotFound(batchId) : TypedResults.Ok(BatchView.From(record));
+    }
+
+    private static async Task<IResult> ListAsync(string batchId, string? after, int? limit, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        var record = JobIds.IsValid(batchId) ? await jobs.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false) : null;
+        if (record is null)
+        {
+            return NotFound(batchId);
+        }
+
+        var page = await jobs.ListBatchJobsAsync(batchId, after, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(page.Select(JobView.From).ToList());
+    }
+
+    private static ProblemHttpResult NotFound(string batchId) =>
+        TypedResults.Problem($"no batch has the id '{batchId}'", statusCode: StatusCodes.Status404NotFound, title: "Batch not found");
+}

@@ -1,0 +1,72 @@
+using Pipeline.Api.Submission;
+using Pipeline.Storage;
+using Pipeline.Storage.Inputs;
+
+namespace Pipeline.Api.Endpoints;
+
+/// <summary><c>POST /v1/inputs</c>: upload a source image or mask, get its content key.</summary>
+internal static class InputEndpoints
+{
+    public static RouteGroupBuilder MapInputEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/inputs", UploadAsync)
+            .WithName("UploadInput")
+            .WithSummary("Upload an image or mask (raw body, or multipart with one file); returns its key sha256:<hex>.")
+            .Accepts<IFormFile>("multipart/form-data", "application/octet-stream", "image/png", "image/jpeg")
+            .Produces<UploadedInput>(StatusCodes.Status201Created)
+            .Produces<UploadedInput>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .DisableAntiforgery();
+        return group;
+    }
+
+    private static async Task<IResult> UploadAsync(HttpContext context, IInputStore inputs)
+    {
+        Stream body;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            if (form.Files.Count != 1)
+            {
+                var errors = new RequestErrors();
+                errors.Add("file", "input_empty", "a multipart upload holds exactly one file");
+                return errors.ToProblem();
+            }
+
+            body = form.Files[0].OpenReadStream();
+        }
+        else
+        {
+            body = context.Request.Body;
+        }
+
+        try
+        {
+            var stored = await inputs.PutAsync(body, context.RequestAborted).ConfigureAwait(false);
+            var view = new UploadedInput(stored.Key, stored.Length);
+            return stored.Created ? TypedResults.Created($"/v1/inputs/{stored.Key}", view) : TypedResults.Ok(view);
+        }
+        catch (StorageInputException e) when (e.Code == StorageInputException.InputTooLarge)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large",
+                extensions: new Dictionary<string, object?> { ["code"] = e.Code });
+        }
+        catch (StorageInputException e)
+        {
+            var errors = new RequestErrors();
+            errors.Add("file", e.Code, e.Message);
+            return errors.ToProblem();
+        }
+        finally
+        {
+            if (!ReferenceEquals(body, context.Request.Body))
+            {
+                await body.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+/// <summary>An uploaded input: its key for <c>sourceImageKey</c> / <c>maskImageKey</c>, and its size.</summary>
+public sealed record UploadedInput(string Key, long Length);

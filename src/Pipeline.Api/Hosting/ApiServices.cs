@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Auth;
+using Pipeline.Api.Endpoints;
+using Pipeline.Api.Submission;
+using Pipeline.Contracts;
+using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.ServiceDefaults.Storage;
+
+namespace Pipeline.Api.Hosting;
+
+/// <summary>Everything the API host registers and maps (eShop's AddApplicationServices).</summary>
+public static class ApiServices
+{
+    /// <summary>Options, stores, the bus (send only), API-key authentication, problem details, OpenAPI and size limits.</summary>
+    public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddPipelineStores();
+
+        services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
+            kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+        services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
+            form.MultipartBodyLengthLimit = api.Value.MaxRequestBodyBytes);
+
+        services.AddSingleton<QueueDeclaration>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueDeclaration>());
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("work-queues",
+            sp => sp.GetRequiredService<QueueDeclaration>(), failureStatus: null, tags: ["ready"]));
+        services.AddSingleton<JobSubmitter>();
+        services.AddMassTransit(x => x.UsingRabbitMq((context, cfg) =>
+            cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value)));
+        return builder;
+    }
+
+    /// <summary>Middleware and the <c>/v1</c> endpoints (API key required) and <c>/openapi/v1.json</c>.</summary>
+    public static WebApplication MapApiEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        var v1 = app.MapGroup("/v1").RequireAuthorization().WithTags("v1");
+        v1.MapInputEndpoints();
+        v1.MapJobEndpoints();
+        v1.MapBatchEndpoints();
+        return app;
+    }
+}

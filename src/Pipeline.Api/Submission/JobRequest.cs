@@ -1,0 +1,74 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.Api.Submission;
+
+/// <summary>
+/// The body of <c>POST /v1/jobs</c> (and one item of a batch): <see cref="SubmitJob"/>'s fields, every one optional
+/// here except <see cref="Kind"/>, plus the source and mask images inline as base64 as an alternative to input keys.
+/// </summary>
+public sealed record JobRequest
+{
+    /// <summary>The job id and idempotency key; absent: the <c>Idempotency-Key</c> header, else a new UUID v7.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary><c>generation</c>, <c>variation</c> or <c>inpainting</c>.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary><c>interactive</c>, <c>standard</c> (default) or <c>bulk</c>.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>Model pack; absent: the workers' default.</summary>
+    public string? ModelPack { get; init; }
+
+    /// <summary>Seed, 0 to 2^53−1; absent: derived from the job id.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Sampling steps; absent: the class default.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary><c>reference</c>, <c>exact-k</c> or <c>confidence</c>.</summary>
+    public string? Order { get; init; }
+
+    /// <summary>Softmax temperature above 0.</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>Top-K sampling.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Variation strength in (0, 1].</summary>
+    public float? Strength { get; init; }
+
+    /// <summary>Source image as an input key from <c>POST /v1/inputs</c>.</summary>
+    public string? SourceImageKey { get; init; }
+
+    /// <summary>Source image bytes, base64 (instead of <see cref="SourceImageKey"/>).</summary>
+    public string? SourceImage { get; init; }
+
+    /// <summary>Mask image as an input key.</summary>
+    public string? MaskImageKey { get; init; }
+
+    /// <summary>Mask image bytes, base64 (instead of <see cref="MaskImageKey"/>).</summary>
+    public string? MaskImage { get; init; }
+
+    /// <summary>Inpainting rectangles in source pixels.</summary>
+    public IReadOnlyList<MaskRectangle>? MaskRectangles { get; init; }
+
+    /// <summary>Inpainting feather width in pixels.</summary>
+    public float? FeatherPixels { get; init; }
+
+    /// <summary>Where the terminal event is POSTed.</summary>
+    public Uri? CallbackUrl { get; init; }
+}
+
+/// <summary>The body of <c>POST /v1/batches</c>.</summary>
+public sealed record BatchRequest
+{
+    /// <summary>The batch id and idempotency key; absent: the <c>Idempotency-Key</c> header, else a new UUID v7.</summary>
+    public string? BatchId { get; init; }
+
+    /// <summary>1 to <see cref="SubmitBatch.MaxJobs"/> jobs. An item without a job id gets <c>&lt;batchId&gt;.&lt;index&gt;</c>, so a retried batch maps to the same jobs.</summary>
+    public IReadOnlyList<JobRequest>? Jobs { get; init; }
+
+    /// <summary>Where <see cref="BatchCompleted"/> is POSTed.</summary>
+    public Uri? CallbackUrl { get; init; }
+}

@@ -1,0 +1,137 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Hosting;
+using Pipeline.Contracts;
+using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Storage;
+using Pipeline.Storage.Inputs;
+using Pipeline.Storage.Jobs;
+
+namespace Pipeline.Api.Submission;
+
+/// <summary>
+/// Turns requests into <see cref="SubmitJob"/> messages (inline images uploaded to the input store first), records each
+/// job as queued, then sends it to the job queue with its class's AMQP priority. Recording first means a job the API
+/// acknowledged is always visible; a send that fails leaves it queued, and the client's retry (same id) sends it again.
+/// </summary>
+public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
+    TimeProvider time)
+{
+    /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
+    public async Task<SubmitJob?> ToMessageAsync(JobRequest request, string jobId, string? batchId, RequestErrors errors, string fieldPrefix,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        var sourceKey = await InlineAsync(request.SourceImage, request.SourceImageKey, "sourceImage", errors, fieldPrefix, cancellationToken)
+            .ConfigureAwait(false);
+        var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", errors, fieldPrefix, cancellationToken)
+            .ConfigureAwait(false);
+        if (request.Kind is null)
+        {
+            errors.Add(fieldPrefix + "kind", ContractErrorCodes.UnknownKind, $"kind is required: one of {string.Join(", ", JobKinds.All)}");
+        }
+
+        var message = new SubmitJob
+        {
+            JobId = jobId,
+            Kind = request.Kind ?? "",
+            BatchId = batchId,
+            ModelPack = request.ModelPack,
+            Seed = request.Seed,
+            Priority = request.Priority ?? JobPriorities.Standard,
+            Steps = request.Steps,
+            Order = request.Order,
+            Temperature = request.Temperature,
+            TopK = request.TopK,
+            Strength = request.Strength,
+            SourceImageKey = sourceKey,
+            MaskImageKey = maskKey,
+            MaskRectangles = request.MaskRectangles,
+            FeatherPixels = request.FeatherPixels,
+            CallbackUrl = request.CallbackUrl,
+            SubmittedAt = time.GetUtcNow(),
+        };
+        if (request.Kind is not null)
+        {
+            errors.AddContractErrors(SubmitJobRules.Validate(message), fieldPrefix);
+        }
+
+        return errors.IsEmpty ? message : null;
+    }
+
+    /// <summary>Records the job unless its id exists, and sends it when it is new or still queued (see the class remarks).</summary>
+    public async Task<JobInsert> SubmitAsync(SubmitJob message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var insert = await jobs.InsertAsync(NewJob.From(message), cancellationToken).ConfigureAwait(false);
+        if (insert.Created || insert.Job.Status == JobStatus.Queued)
+        {
+            // For an existing queued job this may be a second copy: harmless (the worker reads the record first and
+            // the result is written once), and it is what rescues a job whose first send never reached the broker.
+            await SendAsync(PipelineAddresses.Jobs, insert.Created ? message : insert.Job.ReadRequest(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return insert;
+    }
+
+    /// <summary>Sends <paramref name="message"/> to the cancel queue.</summary>
+    public Task CancelAsync(CancelJob message, CancellationToken cancellationToken) => SendAsync(PipelineAddresses.Cancel, message, cancellationToken);
+
+    private async Task SendAsync<T>(Uri address, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.SendTimeout);
+        try
+        {
+            var endpoint = await sendEndpoints.GetSendEndpoint(address).ConfigureAwait(false);
+            var priority = message is SubmitJob job ? JobPriorities.ToAmqpPriority(job.Priority) : JobPriorities.ToAmqpPriority(null);
+            await endpoint.Send(message, context => context.SetPriority(priority), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BrokerUnavailableException($"the message broker did not accept the message within {options.Value.SendTimeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    private async Task<string?> InlineAsync(string? base64, string? key, string field, RequestErrors errors, string fieldPrefix,
+        CancellationToken cancellationToken)
+    {
+        if (base64 is null)
+        {
+            return key;
+        }
+
+        if (key is not null)
+        {
+            errors.Add(fieldPrefix + field, ContractErrorCodes.InvalidInputKey, $"give {field} or {field}Key, not both");
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            errors.Add(fieldPrefix + field, "invalid_base64", $"{field} must be base64 (RFC 4648, with padding)");
+            return null;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            return (await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Key;
+        }
+        catch (StorageInputException e)
+        {
+            errors.Add(fieldPrefix + field, e.Code, $"{field}: {e.Message}");
+            return null;
+        }
+    }
+}
+
+/// <summary>The broker did not take a message in time: the API answers 503 and the client retries with the same id.</summary>
+public sealed class BrokerUnavailableException(string message, Exception inner) : Exception(message, inner);
