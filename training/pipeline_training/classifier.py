@@ -94,8 +94,9 @@ def augment(x: torch.Tensor, gen: torch.Generator, shift: int = 2) -> torch.Tens
 def train_classifier(train_x: np.ndarray, train_y: np.ndarray, held_x: np.ndarray, held_y: np.ndarray,
                      n_classes: int, epochs: int = 5, batch: int = 64, lr: float = 2e-3, seed: int = 0,
                      widths: tuple[int, ...] = (32, 64, 128), max_steps: int | None = None,
-                     log=print) -> tuple[EmojiClassifier, dict]:
-    """Trains on uint8 [n, H, W, 3] images; returns the model (eval mode) and a summary dict."""
+                     log=print, on_epoch=None) -> tuple[EmojiClassifier, dict]:
+    """Trains on uint8 [n, H, W, 3] images; returns the model (eval mode) and a summary dict.
+    on_epoch(model, summary) is called after every epoch (e.g. to save a usable intermediate checkpoint)."""
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     cfg = ClassifierConfig(n_classes=n_classes, widths=tuple(widths), img_size=int(train_x.shape[1]))
@@ -120,9 +121,12 @@ def train_classifier(train_x: np.ndarray, train_y: np.ndarray, held_x: np.ndarra
             opt.step()
             sched.step()
             step += 1
-        if len(hx):
-            log(f"classifier step {step}/{total} loss {float(loss):.3f} held-out acc {accuracy(model, hx, hy):.3f} "
-                f"({time.monotonic() - start:.0f} s)")
+        held_acc = accuracy(model, hx, hy) if len(hx) else float("nan")
+        log(f"classifier step {step}/{total} loss {float(loss):.3f} held-out acc {held_acc:.3f} "
+            f"({time.monotonic() - start:.0f} s)")
+        if on_epoch is not None and step < total:
+            on_epoch(model, {"steps": step, "held_accuracy": held_acc, "partial": True,
+                             "seconds": round(time.monotonic() - start, 1)})
     model.eval()
     summary = {"steps": step, "train_accuracy": accuracy(model, x, y),
                "held_accuracy": accuracy(model, hx, hy) if len(hx) else float("nan"),
@@ -158,7 +162,8 @@ def main(argv=None) -> None:
     data = load(args.data)
     model, summary = train_classifier(data["train_x"], data["train_category"], data["held_x"], data["held_category"],
                                       n_classes=len(data["categories"]), epochs=args.epochs, batch=args.batch,
-                                      lr=args.lr, seed=args.seed)
+                                      lr=args.lr, seed=args.seed,
+                                      on_epoch=lambda m, summ: save_classifier(args.out, m, summ, data["categories"]))
     save_classifier(args.out, model, summary, data["categories"])
     print(f"classifier: held-out accuracy {summary['held_accuracy']:.3f}, train {summary['train_accuracy']:.3f}, "
           f"{summary['steps']} steps, {summary['seconds']} s -> {args.out}")

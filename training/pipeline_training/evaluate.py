@@ -185,7 +185,8 @@ def _tiny_classifier(data: dict, log) -> EmojiClassifier:
 
 def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: int = 250,
              steps: list[int] | None = None, orders=FD_ORDERS, temperature: float = 1.0, seed: int = 0,
-             quick: bool = False, allow_vqgan_mismatch: bool = False, log=print) -> dict:
+             quick: bool = False, allow_vqgan_mismatch: bool = False, classifier_path: Path | None = None,
+             log=print) -> dict:
     t_start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     vq, dn, info = load_run(run, allow_vqgan_mismatch or quick)
@@ -196,10 +197,12 @@ def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: 
         held_x = held_x[:48]
     n_tokens, codebook = int(dn.cfg.block_size), int(dn.cfg.codebook_size)
     steps = steps or sorted({max(1, n_tokens // 8), max(1, n_tokens // 4), max(1, n_tokens // 2), n_tokens})
-    cls_path = run / "classifier.pt"
+    cls_path = classifier_path or run / "classifier.pt"
     if cls_path.exists():
         classifier, cls_state = load_classifier(cls_path)
         cls_acc = cls_state.get("summary", {}).get("held_accuracy")
+        if cls_state.get("summary", {}).get("partial"):
+            log(f"warning: {cls_path} is an intermediate checkpoint of a classifier still training")
     elif quick:
         classifier, cls_acc = _tiny_classifier(data, log), None
     else:
@@ -350,6 +353,7 @@ def main(argv=None) -> None:
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--classifier", type=Path, help="default RUN/classifier.pt")
     p.add_argument("--quick", action="store_true", help="a few samples, for tests: not a measurement")
     p.add_argument("--allow-vqgan-mismatch", action="store_true",
                    help="evaluate even if the denoiser was trained on another VQGAN step's tokens")
@@ -357,7 +361,8 @@ def main(argv=None) -> None:
     torch.set_num_threads(args.threads)
     evaluate(args.run, args.data, args.out or args.run / "eval", samples=args.samples, batch=args.batch,
              steps=args.steps, orders=tuple(args.orders), temperature=args.temperature, seed=args.seed,
-             quick=args.quick, allow_vqgan_mismatch=args.allow_vqgan_mismatch)
+             quick=args.quick, allow_vqgan_mismatch=args.allow_vqgan_mismatch,
+             classifier_path=args.classifier)
 
 
 if __name__ == "__main__":
