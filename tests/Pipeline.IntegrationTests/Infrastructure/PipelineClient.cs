@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary>The Api over HTTP, as a client sees it.</summary>
+public sealed class PipelineClient : IDisposable
+{
+    public PipelineClient(Uri baseAddress, string apiKey)
+    {
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    }
+
+    public HttpClient Http { get; }
+
+    /// <summary>POSTs a job; returns the status code and the body.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body)> SubmitAsync(object job, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(job) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, await ReadObjectAsync(response));
+    }
+
+    /// <summary>Uploads bytes; returns the input key.</summary>
+    public async Task<string> UploadAsync(byte[] bytes)
+    {
+        using var response = await Http.PostAsync(new Uri("/v1/inputs", UriKind.Relative), new ByteArrayContent(bytes));
+        var body = await ReadObjectAsync(response);
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return body["key"]!.GetValue<string>();
+    }
+
+    /// <summary>The job's status document, or null when unknown.</summary>
+    public async Task<JsonObject?> GetJobAsync(string jobId)
+    {
+        using var response = await Http.GetAsync(new Uri($"/v1/jobs/{jobId}", UriKind.Relative));
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadObjectAsync(response);
+    }
+
+    /// <summary>Waits until every job has one of <paramref name="terminal"/> statuses; returns their documents.</summary>
+    public async Task<Dictionary<string, JsonObject>> WaitForAllAsync(IReadOnlyCollection<string> jobIds, TimeSpan timeout,
+        params string[] terminal)
+    {
+        terminal = terminal.Length == 0 ? ["succeeded", "failed", "canceled"] : terminal;
+        var done = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        await Poll.UntilAsync(async () =>
+        {
+            foreach (var id in jobIds.Where(id => !done.ContainsKey(id)).Take(64).ToList())
+            {
+                if (await GetJobAsync(id) is { } job && terminal.Contains(job["status"]!.GetValue<string>()))
+                {
+                    done[id] = job;
+                }
+            }
+
+            return done.Count == jobIds.Count;
+        }, timeout, () => $"{jobIds.Count - done.Count} of {jobIds.Count} jobs still not ended, e.g. {string.Join(", ", jobIds.Where(id => !done.ContainsKey(id)).Take(3))}");
+        return done;
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? throw new JsonException($"not an object: {text}");
+    }
+
+    public void Dispose() => Http.Dispose();
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Contracts;
+using Pipeline.IntegrationTests.Infrastructure;
+using RabbitMQ.Client;
+
+namespace Pipeline.IntegrationTests;
+
+/// <summary>Single-process flows: idempotent submission, raw-JSON producers, bad input and poison, cancel.</summary>
+[Collection(RealServices.Name)]
+public sealed class PipelineFlowTests
+{
+    [ServiceFact]
+    public async Task Submit_SameJobTwice_OneJobAndItsResultServed()
+    {
+        await using var stack = await TestPipeline.StartAsync("idem");
+        await stack.StartWorkerAsync();
+
+        var (first, body) = await stack.Client.SubmitAsync(new { kind = "generation", steps = 4, priority = "interactive" }, idempotencyKey: "idem-job-1");
+        var (second, again) = await stack.Client.SubmitAsync(new { kind = "generation", steps = 4, priority = "interactive" }, idempotencyKey: "idem-job-1");
+
+        Assert.Equal(HttpStatusCode.Accepted, first);
+        Assert.Equal(HttpStatusCode.OK, second);
+        Assert.Equal("idem-job-1", body["jobId"]!.GetValue<string>());
+        Assert.Equal("idem-job-1", again["jobId"]!.GetValue<string>());
+        var job = (await stack.Client.WaitForAllAsync(["idem-job-1"], TimeSpan.FromSeconds(60)))["idem-job-1"];
+        Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Equal(4, job["stepsUsed"]!.GetValue<int>());
+
+        var png = await stack.Client.Http.GetByteArrayAsync(new Uri("/v1/jobs/idem-job-1/result", UriKind.Relative));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        using var metadata = JsonDocument.Parse(await stack.Client.Http.GetStringAsync(new Uri("/v1/jobs/idem-job-1/metadata", UriKind.Relative)));
+        Assert.Equal("idem-job-1", metadata.RootElement.GetProperty("jobId").GetString());
+        Assert.Equal("tiny-test", metadata.RootElement.GetProperty("modelPack").GetString());
+    }
+
+    [ServiceFact]
+    public async Task Submit_InvalidFields_ProblemDetailsNameEachField()
+    {
+        await using var stack = await TestPipeline.StartAsync("validation");
+
+        var (status, body) = await stack.Client.SubmitAsync(new { kind = "variation", steps = 0, seed = -1 });
+        using var unauthenticated = new HttpClient { BaseAddress = stack.Client.Http.BaseAddress };
+        var anonymous = await unauthenticated.PostAsync(new Uri("/v1/jobs", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
+        var openApi = await unauthenticated.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = body["errors"]!.AsObject();
+        Assert.Contains("steps", errors.Select(e => e.Key));
+        Assert.Contains("seed", errors.Select(e => e.Key));
+        Assert.Contains("sourceImageKey", errors.Select(e => e.Key));
+        Assert.Equal(ContractErrorCodes.StepsOutOfRange, body["codes"]!["steps"]![0]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("/v1/jobs", openApi, StringComparison.Ordinal);
+    }
+
+    [ServiceFact]
+    public async Task RawJsonProducer_JobPublishedWithoutMassTransit_IsConsumed()
+    {
+        await using var stack = await TestPipeline.StartAsync("raw");
+        await stack.StartWorkerAsync();
+
+        // What any AMQP client does (schemas/README.md): default exchange, routing key = queue, JSON body, priority property.
+        await PublishRawAsync(stack, """{"jobId":"raw-json-1","kind":"generation","priority":"interactive","steps":3,"seed":42}""", priority: 9);
+
+        var job = (await stack.Client.WaitForAllAsync(["raw-json-1"], TimeSpan.FromSeconds(60)))["raw-json-1"];
+        Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Equal(3, job["stepsUsed"]!.GetValue<int>());
+    }
+
+    [ServiceFact]
+    public async Task BadInputAndPoison_FailedRecordsWithReasons_WorkerKeepsServing()
+    {
+        await using var stack = await TestPipeline.StartAsync("poison");
+        await stack.StartWorkerAsync();
+        var notAnImage = await stack.Client.UploadAsync(Encoding.UTF8.GetBytes("this is not an image"));
+        var missing = "sha256:" + new string('0', 64);
+
+        await PublishRawAsync(stack, "{ not json at all", priority: 5);
+        await PublishRawAsync(stack, """{"jobId":"../../etc","kind":"generation"}""", priority: 5);
+        await PublishRawAsync(stack, """{"jobId":"poison-kind","kind":"painting"}""", priority: 5);
+        await stack.Client.SubmitAsync(TestJobs.Variation("poison-undecodable", notAnImage));
+        await stack.Client.SubmitAsync(TestJobs.Variation("poison-missing-input", missing));
+        await stack.Client.SubmitAsync(new { jobId = "poison-unknown-pack", kind = "generation", modelPack = "no-such-pack", steps = 2 });
+        await stack.Client.SubmitAsync(TestJobs.Generation("poison-then-good", steps: 3));
+
+        var jobs = await stack.Client.WaitForAllAsync(
+            ["poison-kind", "poison-undecodable", "poison-missing-input", "poison-unknown-pack", "poison-then-good"], TimeSpan.FromSeconds(90));
+
+        Assert.Equal("succeeded", jobs["poison-then-good"]["status"]!.GetValue<string>());
+        AssertFailed(jobs["poison-kind"], ContractErrorCodes.UnknownKind);
+        AssertFailed(jobs["poison-undecodable"], "image_undecodable");
+        AssertFailed(jobs["poison-missing-input"], "input_not_found");
+        AssertFailed(jobs["poison-unknown-pack"], "unknown_model");
+        await Poll.UntilAsync(async () => await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_error") >= 2 ||
+                await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_skipped") + await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_error") >= 2,
+            TimeSpan.FromSeconds(30), () => "the undecodable and unattributable messages in pipeline-jobs_error");
+    }
+
+    [ServiceFact]
+    public async Task Cancel_RunningOrQueuedJob_EndsCanceled()
+    {
+        await using var stack = await TestPipeline.StartAsync("cancel");
+        await stack.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "1" });
+
+        // One slot: the first job holds it for a while, the second waits in the queue.
+        await stack.Client.SubmitAsync(TestJobs.Generation("cancel-running", "interactive", steps: 64));
+        await stack.Client.SubmitAsync(TestJobs.Generation("cancel-queued", "bulk", steps: 2));
+        await Poll.UntilAsync(async () => (await stack.Client.GetJobAsync("cancel-running"))?["status"]?.GetValue<string>() == "running",
+            TimeSpan.FromSeconds(30), () => "cancel-running to start");
+        var running = await stack.Client.Http.PostAsync(new Uri("/v1/jobs/cancel-running/cancel", UriKind.Relative), null);
+        var queued = await stack.Client.Http.PostAsync(new Uri("/v1/jobs/cancel-queued/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
+        var jobs = await stack.Client.WaitForAllAsync(["cancel-running", "cancel-queued"], TimeSpan.FromSeconds(60));
+        Assert.True(queued.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict);
+        Assert.Equal("canceled", jobs["cancel-running"]["status"]!.GetValue<string>());
+        Assert.Contains(jobs["cancel-queued"]["status"]!.GetValue<string>(), CanceledOrSucceeded);
+    }
+
+    private static readonly string[] CanceledOrSucceeded = ["canceled", "succeeded"];
+
+    private static void AssertFailed(System.Text.Json.Nodes.JsonObject job, string code)
+    {
+        Assert.Equal("failed", job["status"]!.GetValue<string>());
+        Assert.Equal(code, job["error"]!["code"]!.GetValue<string>());
+        Assert.False(job["error"]!["retryable"]!.GetValue<bool>());
+        Assert.False(string.IsNullOrWhiteSpace(job["error"]!["message"]!.GetValue<string>()));
+    }
+
+    internal static async Task PublishRawAsync(TestPipeline stack, string json, byte priority)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = stack.Services.Rabbit!,
+            VirtualHost = stack.VirtualHost,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var properties = new BasicProperties
+        {
+            ContentType = PipelineEndpoints.RawJsonContentType,
+            Priority = priority,
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+        };
+        await channel.BasicPublishAsync("", PipelineEndpoints.JobQueue, mandatory: true, properties, Encoding.UTF8.GetBytes(json));
+    }
+}
+
+/// <summary>Every test here shares the broker and the database server, and some restart or cut them: one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RealServices
+{
+    public const string Name = "real services";
+}
