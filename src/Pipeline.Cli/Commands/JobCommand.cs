@@ -1,5 +1,6 @@
 using Pipeline.Cli.Running;
 using Pipeline.Engine;
+using Pipeline.Imaging;
 
 namespace Pipeline.Cli.Commands;
 
@@ -25,13 +26,20 @@ internal static class JobCommand
     /// <summary>The bytes of an input file, or a usage error that names it.</summary>
     public static byte[] ReadInput(FileInfo file, string what)
     {
+        byte[] bytes;
         try
         {
-            return File.ReadAllBytes(file.FullName);
+            bytes = File.ReadAllBytes(file.FullName);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot read the {what} '{file.FullName}': {e.Message}", e);
         }
+
+        // An empty file is an empty image, not a missing one (which is what the engine would take no bytes for).
+        return bytes.Length > 0
+            ? bytes
+            : throw new InvalidJobException(ImageErrorCodes.Empty,
+                $"the {what} '{file.FullName}' is empty (0 bytes); give a PNG, JPEG, GIF, BMP or WebP file with content");
     }
 }
