@@ -39,8 +39,9 @@ from . import sampler as S
 from .classifier import EmojiClassifier, features, load_classifier, train_classifier
 from .common import psnr, to_tensor
 from .data import load
+from .finetune_decoder import load_vqgan_with_decoder
 from .transformer import DenoiserConfig, Transformer
-from .vqgan import VQAutoEncoder, VQGANConfig
+from .vqgan import VQAutoEncoder
 
 FD_ORDERS = ("reference", "confidence")
 
@@ -72,17 +73,16 @@ def to_8bit(images: torch.Tensor) -> torch.Tensor:
 # ---------------------------------------------------------------------------------------------- loading
 
 def load_run(run: Path, allow_vqgan_mismatch: bool = False) -> tuple[VQAutoEncoder, Transformer, dict]:
-    vq_state = torch.load(run / "vqgan.pt", map_location="cpu")
+    """The models the exporter ships: EMA VQGAN (generator from RUN/decoder.pt when a decoder fine-tune of this
+    VQGAN step exists, see finetune_decoder.py) and the EMA denoiser."""
+    vq, info = load_vqgan_with_decoder(run)
     dn_state = torch.load(run / "denoiser.pt", map_location="cpu")
-    if dn_state.get("vqgan_step") != vq_state["step"] and not allow_vqgan_mismatch:
+    if dn_state.get("vqgan_step") != info["vqgan_step"] and not allow_vqgan_mismatch:
         raise SystemExit(f"{run / 'denoiser.pt'} was trained on the tokens of VQGAN step {dn_state.get('vqgan_step')}, "
-                         f"but {run / 'vqgan.pt'} is at step {vq_state['step']}: the figures would be meaningless")
-    vq = VQAutoEncoder(VQGANConfig(**vq_state["config"]))
-    vq.load_state_dict(vq_state["ema"])
+                         f"but {run / 'vqgan.pt'} is at step {info['vqgan_step']}: the figures would be meaningless")
     dn = Transformer(DenoiserConfig(**dn_state["config"]))
     dn.load_state_dict(dn_state["ema"])
-    info = {"vqgan_step": vq_state["step"], "denoiser_step": dn_state["step"],
-            "denoiser_vqgan_step": dn_state.get("vqgan_step")}
+    info.update(denoiser_step=dn_state["step"], denoiser_vqgan_step=dn_state.get("vqgan_step"))
     return vq.eval(), dn.eval(), info
 
 
@@ -175,6 +175,26 @@ def generate(dn: Transformer, vq: VQAutoEncoder, order: str, steps: int, n: int,
                                "forwards": counter.forwards, "forward_rows": counter.rows}
 
 
+def setting_seed(seed: int, order: str, steps: int) -> int:
+    """A setting's seed depends on (order, steps) only, so a run over a subset of settings reproduces them."""
+    return seed * 1_000_003 + S.ORDERS.index(order) * 10_007 + steps
+
+
+def _to_uint8(images: torch.Tensor) -> np.ndarray:
+    return (images.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+def _cached(path: Path, key: dict) -> tuple[torch.Tensor | None, dict | None]:
+    """Generations saved by an earlier run with the same settings and checkpoints, else (None, None)."""
+    if not path.exists():
+        return None, None
+    with np.load(path) as f:
+        meta = json.loads(str(f["meta"]))
+        if meta["key"] != key:
+            return None, None
+        return to_tensor(f["images"]), meta["timing"]
+
+
 def _tiny_classifier(data: dict, log) -> EmojiClassifier:
     log("--quick: no classifier.pt in the run, training a throwaway tiny classifier")
     model, _ = train_classifier(data["train_x"], data["train_category"], data["held_x"][:0], data["held_category"][:0],
@@ -186,7 +206,7 @@ def _tiny_classifier(data: dict, log) -> EmojiClassifier:
 def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: int = 250,
              steps: list[int] | None = None, orders=FD_ORDERS, temperature: float = 1.0, seed: int = 0,
              quick: bool = False, allow_vqgan_mismatch: bool = False, classifier_path: Path | None = None,
-             log=print) -> dict:
+             resume: bool = False, log=print) -> dict:
     t_start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     vq, dn, info = load_run(run, allow_vqgan_mismatch or quick)
@@ -223,7 +243,7 @@ def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: 
     recon_psnr = psnr(recon, held)
     used = int(torch.unique(held_ids).numel())
     recon_fd = frechet_distance(features(classifier, recon), f_held)
-    log(f"VQGAN step {info['vqgan_step']}: held-out PSNR {recon_psnr:.2f} dB, codebook {used}/{codebook}, "
+    log(f"VQGAN step {info['vqgan_step']} (decoder fine-tune step {info['decoder_finetune_step']}): held-out PSNR {recon_psnr:.2f} dB, codebook {used}/{codebook}, "
         f"reconstruction FD {recon_fd:.3f}; noise floor FD {floor_fd:.3f} ({time.perf_counter() - t0:.1f} s)")
 
     # uniform random tokens
@@ -233,21 +253,31 @@ def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: 
     log(f"uniform random tokens: FD {uniform_fd:.3f} ({time.perf_counter() - t0:.1f} s)")
 
     rows, sheets = [], {}
-    for oi, order in enumerate(orders):
-        for si, s in enumerate(steps):
+    cache = out / "generated"
+    cache.mkdir(exist_ok=True)
+    for order in orders:
+        for s in steps:
             t0 = time.perf_counter()
-            images, timing = generate(dn, vq, order, s, samples, batch, seed=seed * 1000 + 100 * oi + si,
-                                      temperature=temperature)
+            key = {"order": order, "steps": s, "samples": samples, "seed": setting_seed(seed, order, s),
+                   "temperature": temperature, "vqgan_step": info["vqgan_step"],
+                   "decoder_finetune_step": info["decoder_finetune_step"], "denoiser_step": info["denoiser_step"]}
+            images, timing = _cached(cache / f"{order}_{s}.npz", key) if resume else (None, None)
+            if images is None:
+                images, timing = generate(dn, vq, order, s, samples, batch, seed=key["seed"], temperature=temperature)
+                np.savez_compressed(cache / f"{order}_{s}.npz", images=_to_uint8(images),
+                                    meta=json.dumps({"key": key, "timing": timing}))
+            else:
+                log(f"{order} S={s}: reusing {cache / f'{order}_{s}.npz'} (--resume)")
             t_feat = time.perf_counter()
             fd = frechet_distance(features(classifier, images), f_held)
             timing["features_s"] = round(time.perf_counter() - t_feat, 2)
-            timing["total_s"] = round(time.perf_counter() - t0, 2)
             rows.append({"order": order, "steps": s, "fd": fd, "samples": samples, **timing})
             sheets[(order, s)] = images[:64]
             grid(to_pil(images[:64]), 8).save(out / f"{order}_{s}.png")
             log(f"{order:>10} S={s:<4} FD {fd:8.3f}  {samples} samples, {timing['forward_rows']} forward rows, "
                 f"{timing['sample_s']:.1f} s sampling + {timing['decode_s']:.1f} s decode "
-                f"({timing['forward_rows'] / max(timing['sample_s'], 1e-9):.0f} rows/s)")
+                f"({timing['forward_rows'] / max(timing['sample_s'], 1e-9):.0f} rows/s; "
+                f"{time.perf_counter() - t0:.1f} s)")
 
     # samples.png: best confidence setting (else the best of any order), variations, inpaints
     pool = [r for r in rows if r["order"] == "confidence"] or rows
@@ -312,7 +342,8 @@ def table_md(q: dict, d: dict) -> str:
     lines = [
         "# emoji-32 quality",
         "",
-        f"VQGAN step {d['vqgan_step']}, denoiser step {d['denoiser_step']}; FD in the {d['feature_dim']}-d penultimate "
+        f"VQGAN step {d['vqgan_step']} (decoder fine-tune step {d.get('decoder_finetune_step', 0)}), "
+        f"denoiser step {d['denoiser_step']}; FD in the {d['feature_dim']}-d penultimate "
         f"features of the emoji classifier (held-out accuracy {_fmt(d['classifier_held_accuracy'])}), against the "
         f"{d['held_images']} held-out images; temperature {d['temperature']}; lower is better.",
         "",
@@ -354,6 +385,9 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--classifier", type=Path, help="default RUN/classifier.pt")
+    p.add_argument("--resume", action="store_true",
+                   help="reuse generations saved in OUT/generated by an earlier run with the same settings and "
+                        "checkpoints (e.g. to recompute FD with a new classifier, or after an interruption)")
     p.add_argument("--quick", action="store_true", help="a few samples, for tests: not a measurement")
     p.add_argument("--allow-vqgan-mismatch", action="store_true",
                    help="evaluate even if the denoiser was trained on another VQGAN step's tokens")
@@ -362,7 +396,7 @@ def main(argv=None) -> None:
     evaluate(args.run, args.data, args.out or args.run / "eval", samples=args.samples, batch=args.batch,
              steps=args.steps, orders=tuple(args.orders), temperature=args.temperature, seed=args.seed,
              quick=args.quick, allow_vqgan_mismatch=args.allow_vqgan_mismatch,
-             classifier_path=args.classifier)
+             classifier_path=args.classifier, resume=args.resume)
 
 
 if __name__ == "__main__":

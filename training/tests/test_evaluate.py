@@ -117,6 +117,11 @@ def test_evaluate_quick_end_to_end(tiny_run, tmp_path, pack_schema):
     for name in ["samples.png"] + [f"{o}_{s}.png" for o in ("reference", "confidence") for s in (8, 16, 32, 64)]:
         with Image.open(out / name) as img:
             assert img.width > 64 and img.height > 64
+    # --resume reuses the saved generations (same seeds and checkpoints): same figures
+    evaluate_main(["--run", str(run), "--data", str(data_path), "--out", str(out), "--quick", "--threads", "1",
+                   "--resume", "--steps", "16"])
+    again = json.loads((out / "quality.json").read_text())
+    assert again["fd"] == [r for r in quality["fd"] if r["order"] in ("reference", "confidence") and r["steps"] == 16]
 
 
 def test_evaluate_refuses_a_denoiser_from_another_vqgan_step(tiny_run, tmp_path):
