@@ -1,6 +1,8 @@
+using Pipeline.Scheduler;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPipelineScheduler();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapPipelineScheduler();
 app.Run();

@@ -1,0 +1,43 @@
+using Pipeline.Scheduler.Datasets;
+using Pipeline.Scheduler.Schedules;
+using Pipeline.Storage.Jobs;
+
+namespace Pipeline.Scheduler.Runs;
+
+/// <summary>
+/// The polling half of completion, for what events miss: resends runs left <c>claimed</c> by a crash, and writes
+/// the dataset of submitted runs whose batch the job store reports completed (a <c>BatchCompleted</c> lost while
+/// the scheduler was down, or dead-lettered). Runs from a Hangfire recurring job.
+/// </summary>
+public sealed class RunReconciler(IScheduleStore store, IJobStore jobs, AugmentationRunner runner, DatasetWriter writer, TimeProvider timeProvider)
+{
+    /// <summary>How long a run may stay claimed before it is resent: longer than a trigger normally takes.</summary>
+    public static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checks up to 200 open runs; returns how many it moved on.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        var moved = 0;
+        foreach (var run in await store.ListOpenRunsAsync(200, cancellationToken).ConfigureAwait(false))
+        {
+            if (run.Status == RunStatuses.Claimed)
+            {
+                if (timeProvider.GetUtcNow() - run.CreatedAt > ClaimGrace)
+                {
+                    await runner.SubmitAsync(run, cancellationToken).ConfigureAwait(false);
+                    moved++;
+                }
+
+                continue;
+            }
+
+            var batch = await jobs.GetBatchAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
+            if (batch?.Status == BatchStatus.Completed && await writer.CompleteAsync(run.BatchId, cancellationToken).ConfigureAwait(false))
+            {
+                moved++;
+            }
+        }
+
+        return moved;
+    }
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using Pipeline.Scheduler.Schedules;
+
+namespace Pipeline.Scheduler;
+
+/// <summary>The scheduler host. Bound from <see cref="SectionName"/> (env: <c>Pipeline__Scheduler__SourceRoot</c>, …).</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>The configuration section: <c>Pipeline:Scheduler</c>.</summary>
+    public const string SectionName = "Pipeline:Scheduler";
+
+    /// <summary>Required. The folder schedule sources are relative to; no schedule reads outside it.</summary>
+    [Required]
+    public string SourceRoot { get; set; } = "";
+
+    /// <summary>Required. Datasets are written to <c>&lt;OutputRoot&gt;/&lt;schedule id&gt;/&lt;period&gt;/</c>.</summary>
+    [Required]
+    public string OutputRoot { get; set; } = "";
+
+    /// <summary>
+    /// API keys accepted in <c>X-Api-Key</c> by <c>/v1/schedules</c> and (as the Basic-auth password) by the
+    /// dashboard. At least one is required: the host serves nothing unauthenticated.
+    /// </summary>
+    [MinLength(1)]
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>The Basic-auth user name the dashboard accepts with an API key as password. Default <c>admin</c>.</summary>
+    public string DashboardUser { get; set; } = "admin";
+
+    /// <summary>Where the Hangfire dashboard is served. Default <c>/hangfire</c>.</summary>
+    public string DashboardPath { get; set; } = "/hangfire";
+
+    /// <summary>Hangfire's tables live in this PostgreSQL schema (same database as the job store). Default <c>hangfire</c>.</summary>
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$")]
+    public string HangfireSchema { get; set; } = "hangfire";
+
+    /// <summary>Cron of the reconciler, which finishes runs whose completion event was missed. Default every minute.</summary>
+    public string ReconcileCron { get; set; } = "* * * * *";
+
+    /// <summary>Schedules created or replaced at start-up (configuration wins over edits made through the API for these ids).</summary>
+    public List<AugmentationSchedule> Schedules { get; set; } = [];
+}

@@ -1,0 +1,46 @@
+using Pipeline.Scheduler.Runs;
+
+namespace Pipeline.Scheduler.Schedules;
+
+/// <summary>Schedules and their runs (PostgreSQL, in the job store's schema).</summary>
+public interface IScheduleStore
+{
+    /// <summary>Creates or replaces a schedule; true when it was created.</summary>
+    Task<bool> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a schedule unless its id exists; true when created.</summary>
+    Task<bool> InsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>The schedule, or null.</summary>
+    Task<AugmentationSchedule?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every schedule, by id.</summary>
+    Task<IReadOnlyList<AugmentationSchedule>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule (its runs stay); true when it existed.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The run of (<paramref name="scheduleId"/>, <paramref name="periodStart"/>), or null.</summary>
+    Task<AugmentationRun?> GetRunAsync(string scheduleId, DateTimeOffset periodStart, CancellationToken cancellationToken = default);
+
+    /// <summary>The run that submitted <paramref name="batchId"/>, or null (a batch that is not the scheduler's).</summary>
+    Task<AugmentationRun?> GetRunByBatchAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>A schedule's runs, newest period first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AugmentationRun>> ListRunsAsync(string scheduleId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs not completed, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AugmentationRun>> ListOpenRunsAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a new <c>claimed</c> run unless one exists for the same (schedule, period) — the unique key decides,
+    /// so of two racing triggers exactly one gets <c>Created = true</c>. Returns the stored run either way.
+    /// </summary>
+    Task<(bool Created, AugmentationRun Run)> TryClaimRunAsync(AugmentationRun run, CancellationToken cancellationToken = default);
+
+    /// <summary><c>claimed → submitted</c>; a no-op for a run already further.</summary>
+    Task MarkSubmittedAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary><c>→ completed</c> with the dataset's path; true when this call completed it.</summary>
+    Task<bool> MarkCompletedAsync(string batchId, string datasetPath, int succeeded, CancellationToken cancellationToken = default);
+}

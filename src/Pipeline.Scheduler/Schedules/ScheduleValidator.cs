@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cronos;
+using Pipeline.Contracts;
+
+namespace Pipeline.Scheduler.Schedules;
+
+/// <summary>The checks a schedule passes before it is stored or triggered.</summary>
+public static partial class ScheduleValidator
+{
+    /// <summary>Every problem with <paramref name="schedule"/>; empty when it is acceptable.</summary>
+    public static IReadOnlyList<string> Validate(AugmentationSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var errors = new List<string>();
+        if (!IsValidId(schedule.Id))
+        {
+            errors.Add("id must be 1-63 characters of a-z 0-9 - starting with a letter or digit");
+        }
+
+        if (!TryParseCron(schedule.Cron, out _))
+        {
+            errors.Add($"cron '{schedule.Cron}' is not a 5-field cron expression");
+        }
+
+        if (!TryFindTimeZone(schedule.TimeZone, out _))
+        {
+            errors.Add($"timeZone '{schedule.TimeZone}' is not a known time zone");
+        }
+
+        if (schedule.Source is null || (schedule.Source.Folder is null) == (schedule.Source.Manifest is null))
+        {
+            errors.Add("source needs exactly one of folder and manifest");
+        }
+        else if (!IsRelativeInside(schedule.Source.Folder ?? schedule.Source.Manifest!))
+        {
+            errors.Add("source paths must be relative to the source root and stay inside it");
+        }
+
+        if (schedule.Variations is null && schedule.Inpaints is null)
+        {
+            errors.Add("a schedule makes variations, inpaints or both");
+        }
+
+        if (schedule.Variations is { } v && !(v.PerImage is >= 1 and <= 100 && v.MinStrength > 0f && v.MinStrength <= v.MaxStrength && v.MaxStrength <= 1f))
+        {
+            errors.Add("variations needs perImage 1-100 and 0 < minStrength <= maxStrength <= 1");
+        }
+
+        if (schedule.Inpaints is { } i && !(i.PerImage is >= 1 and <= 100 && i.MinCoverage > 0f && i.MinCoverage <= i.MaxCoverage && i.MaxCoverage <= 1f))
+        {
+            errors.Add("inpaints needs perImage 1-100 and 0 < minCoverage <= maxCoverage <= 1");
+        }
+
+        if (!JobPriorities.IsKnown(schedule.Priority))
+        {
+            errors.Add($"priority must be one of {string.Join(", ", JobPriorities.All)}");
+        }
+
+        if (schedule.Steps is { } steps && (steps < 1 || steps > SubmitJobRules.MaxSteps))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"steps must be between 1 and {SubmitJobRules.MaxSteps}"));
+        }
+
+        if (schedule.Order is not null && !UnmaskOrders.IsKnown(schedule.Order))
+        {
+            errors.Add($"order must be one of {string.Join(", ", UnmaskOrders.All)}");
+        }
+
+        if (schedule.ModelPack is { } pack && (pack.Length == 0 || pack.Length > SubmitJobRules.MaxModelPackLength || pack.Any(char.IsControl)))
+        {
+            errors.Add("modelPack must be 1-128 printable characters");
+        }
+
+        return errors;
+    }
+
+    /// <summary>True for a well-formed schedule id.</summary>
+    public static bool IsValidId(string? id) => id is not null && IdRegex().IsMatch(id);
+
+    /// <summary>Parses a 5-field cron expression.</summary>
+    public static bool TryParseCron(string? cron, out CronExpression expression)
+    {
+        expression = null!;
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            return false;
+        }
+
+        try
+        {
+            expression = CronExpression.Parse(cron, CronFormat.Standard);
+            return true;
+        }
+        catch (CronFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Finds an IANA (or Windows) time zone by id.</summary>
+    public static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
+    }
+
+    private static bool IsRelativeInside(string path) =>
+        path.Length > 0 && !Path.IsPathRooted(path) && !path.Split('/', '\\').Any(segment => segment == "..") && !path.Any(char.IsControl);
+
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex IdRegex();
+}
