@@ -130,9 +130,18 @@ internal static class JobEndpoints
                 extensions: new Dictionary<string, object?> { ["status"] = record.Status.ToText() });
         }
 
+        // Recorded here, so the answer already says canceled and no worker starts the job after this point; the message
+        // tells the worker running it (if any) to stop between iterations, and announces JobCanceled.
+        var transition = await jobs.CancelAsync(jobId, body?.Reason, cancellationToken).ConfigureAwait(false);
+        if (!transition.Applied && transition.Job?.Status != JobStatus.Canceled)
+        {
+            return TypedResults.Problem($"job {jobId} ended ({transition.Job?.Status.ToText()}) before the cancel arrived; it keeps that outcome",
+                statusCode: StatusCodes.Status409Conflict, title: "Job already ended");
+        }
+
         await submitter.CancelAsync(new CancelJob { JobId = jobId, Reason = body?.Reason, RequestedAt = time.GetUtcNow() }, cancellationToken)
             .ConfigureAwait(false);
-        var view = JobView.From(record);
+        var view = JobView.From(transition.Job ?? record);
         return TypedResults.Accepted(view.StatusUrl, view);
     }
 

@@ -7,9 +7,9 @@ using Pipeline.Worker.Jobs;
 namespace Pipeline.Worker.Consumers;
 
 /// <summary>
-/// Records a cancel and announces it with <see cref="JobCanceled"/>: a queued job then never runs (the job consumer
-/// reads the record first), and the worker running it, whichever that is, stops it (<see cref="JobCanceledConsumer"/>).
-/// A job that has already ended keeps its outcome.
+/// Records a cancel (unless the producer already did, as the Api does) and announces it with <see cref="JobCanceled"/>:
+/// a queued job then never runs (the job consumer reads the record first), and the worker running it, whichever that
+/// is, stops it (<see cref="JobCanceledConsumer"/>). A job that has already ended keeps its outcome.
 /// </summary>
 public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcomes, TimeProvider time, ILogger<CancelJobConsumer> logger)
     : IConsumer<CancelJob>
@@ -23,7 +23,9 @@ public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcom
         }
 
         var transition = await jobs.CancelAsync(message.JobId, message.Reason, context.CancellationToken).ConfigureAwait(false);
-        if (!transition.Applied)
+        // Already canceled (the Api records the cancel itself before sending this): still announce it, so the worker
+        // running the job stops it. JobCanceled may arrive twice; stopping twice is harmless.
+        if (!transition.Applied && transition.Job?.Status != JobStatus.Canceled)
         {
             LogNotApplied(logger, message.JobId, transition.Job?.Status);
             return;
