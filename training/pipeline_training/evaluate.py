@@ -178,6 +178,27 @@ def generate(dn: Transformer, vq: VQAutoEncoder, order: str, steps: int, n: int,
                                "forward_rows": counter.rows}
 
 
+def expected_rows(order: str, steps: int, n_tokens: int, samples: int) -> float:
+    """Expected forward rows of one setting (with active_rows_only). Confidence: every row at every step until
+    all N are committed (at least one per step). Reference: after steps S..t+1 a position is still masked with
+    probability t/S and unmasks at step t with probability 1/t, so a row is idle at a step with probability
+    (1 - 1/S)^N whatever t is."""
+    if order == "reference":
+        return samples * steps * (1.0 - (1.0 - 1.0 / steps) ** n_tokens)
+    return float(samples * min(steps, n_tokens))
+
+
+@torch.no_grad()
+def forward_rate(dn: Transformer, batch: int) -> float:
+    """Rows per second of the denoiser forward at this batch (one warm-up, then two timed)."""
+    x = torch.full((batch, dn.cfg.block_size), dn.cfg.codebook_size, dtype=torch.long)
+    dn(x)
+    t0 = time.perf_counter()
+    dn(x)
+    dn(x)
+    return 2 * batch / (time.perf_counter() - t0)
+
+
 def setting_seed(seed: int, order: str, steps: int) -> int:
     """A setting's seed depends on (order, steps) only, so a run over a subset of settings reproduces them."""
     return seed * 1_000_003 + S.ORDERS.index(order) * 10_007 + steps
@@ -256,6 +277,10 @@ def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: 
     log(f"uniform random tokens: FD {uniform_fd:.3f} ({time.perf_counter() - t0:.1f} s)")
 
     rows, sheets = [], {}
+    planned = sum(expected_rows(o, s, n_tokens, samples) for o in orders for s in steps)
+    rate = forward_rate(dn, min(batch, samples))
+    log(f"plan: {len(orders) * len(steps)} settings x {samples} samples, about {planned:,.0f} forward rows; at the "
+        f"{rate:.0f} rows/s measured now, about {planned / rate / 60:.1f} min of sampling (plus decoding)")
     cache = out / "generated"
     cache.mkdir(exist_ok=True)
     for order in orders:

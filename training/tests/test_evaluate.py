@@ -133,3 +133,14 @@ def test_evaluate_refuses_a_denoiser_from_another_vqgan_step(tiny_run, tmp_path)
     torch.save(state | {"vqgan_step": 4}, other / "denoiser.pt")
     with pytest.raises(SystemExit, match="VQGAN step 4"):
         evaluate_main(["--run", str(other), "--data", str(data_path), "--out", str(tmp_path / "e")])
+
+
+@pytest.mark.parametrize("order,steps", [("reference", 8), ("reference", 24), ("confidence", 8), ("confidence", 40)])
+def test_expected_rows_matches_the_sampler(order, steps):
+    from pipeline_training import sampler as S
+    from pipeline_training.evaluate import expected_rows
+    from test_sampler import N, Recorder
+    counter = S.Counter()
+    S.sample(order, Recorder(), 400, steps, 1.0, torch.Generator().manual_seed(0), active_rows_only=True,
+             counter=counter)
+    assert counter.rows == pytest.approx(expected_rows(order, steps, N, 400), rel=0.03)
