@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Pipeline.IntegrationTests.Infrastructure;
+
+namespace Pipeline.IntegrationTests;
+
+/// <summary>Many jobs, several workers, and the faults a deployment meets: a killed worker, a broker restart, a database outage.</summary>
+[Collection(RealServices.Name)]
+public sealed class ScaleAndFailureTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+
+    [ServiceFact]
+    public async Task MixedJobs_TwoWorkerProcesses_EverySucceedsOnceAndResultsMatchRecords()
+    {
+        await using var pipeline = await TestPipeline.StartAsync("mixed");
+        var workers = await Task.WhenAll(pipeline.StartWorkerProcessAsync("worker-a"), pipeline.StartWorkerProcessAsync("worker-b"));
+        var ids = await SubmitMixedAsync(pipeline, "mixed", 200);
+
+        var jobs = await pipeline.Client.WaitForAllAsync(ids, Deadline);
+
+        Assert.All(jobs.Values, job => Assert.Equal("succeeded", Status(job)));
+        Assert.All(jobs.Values, job => Assert.Equal(1, job["attempts"]!.GetValue<int>()));
+        await AssertResultsMatchRecordsAsync(pipeline, jobs);
+        Assert.All(workers, w => Assert.False(w.HasExited));
+    }
+
+    [ServiceFact]
+    public async Task WorkerKilled_MidBatch_ItsJobsRedeliveredAndFinishedOnTheOther()
+    {
+        await using var pipeline = await TestPipeline.StartAsync("sigkill");
+        var slow = new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "4" };
+        var victim = await pipeline.StartWorkerProcessAsync("victim", slow);
+        var survivor = await pipeline.StartWorkerProcessAsync("survivor", slow);
+        var ids = Enumerable.Range(0, 80).Select(i => $"kill-{i:D3}").ToList();
+        foreach (var id in ids)
+        {
+            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "bulk", steps: 48));
+        }
+
+        // Kill once work is under way on both, so the victim holds unacknowledged jobs.
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 8, Deadline, () => "8 jobs done before the kill");
+        victim.Kill();
+
+        var jobs = await pipeline.Client.WaitForAllAsync(ids, Deadline);
+
+        Assert.All(jobs.Values, job => Assert.Equal("succeeded", Status(job)));
+        Assert.Contains(jobs.Values, job => job["attempts"]!.GetValue<int>() >= 2);
+        await AssertResultsMatchRecordsAsync(pipeline, jobs);
+        Assert.False(survivor.HasExited);
+    }
+
+    [ServiceFact]
+    public async Task RabbitMqRestarted_MidRun_NoJobLost()
+    {
+        if (!File.Exists("/usr/sbin/rabbitmqctl") && !ServiceEnvironment.IsCi)
+        {
+            return; // The broker is not local: nothing this test may restart.
+        }
+
+        await using var pipeline = await TestPipeline.StartAsync("broker-restart");
+        await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" });
+        var ids = Enumerable.Range(0, 40).Select(i => $"restart-{i:D3}").ToList();
+        foreach (var id in ids)
+        {
+            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "bulk", steps: 48));
+        }
+
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4, Deadline, () => "4 jobs done before the restart");
+        await RabbitCtlAsync("stop_app");
+        await RabbitCtlAsync("start_app");
+        await RabbitCtlAsync("await_startup");
+
+        var jobs = await pipeline.Client.WaitForAllAsync(ids, Deadline);
+
+        Assert.All(jobs.Values, job => Assert.Equal("succeeded", Status(job)));
+        await AssertResultsMatchRecordsAsync(pipeline, jobs);
+    }
+
+    [ServiceFact]
+    public async Task PostgresUnreachable_ForSeconds_RetriedAndNoJobLost()
+    {
+        await using var pipeline = await TestPipeline.StartAsync("pg-outage");
+        var target = new NpgsqlConnectionStringBuilder(pipeline.PostgresConnectionString);
+        await using var proxy = new TcpProxy(target.Host!, target.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(pipeline.PostgresConnectionString)
+        {
+            Host = "127.0.0.1",
+            Port = proxy.Port,
+            Timeout = 3,
+            Pooling = true,
+        }.ConnectionString;
+        await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" }, postgres: throughProxy);
+        var ids = Enumerable.Range(0, 40).Select(i => $"pg-{i:D3}").ToList();
+        foreach (var id in ids)
+        {
+            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "bulk", steps: 48));
+        }
+
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4, Deadline, () => "4 jobs done before the outage");
+        proxy.Cut();
+        var outage = Stopwatch.StartNew();
+        await Poll.UntilAsync(() => Task.FromResult(outage.Elapsed >= TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => "4 s of outage");
+        proxy.Restore();
+
+        var jobs = await pipeline.Client.WaitForAllAsync(ids, Deadline);
+
+        Assert.All(jobs.Values, job => Assert.Equal("succeeded", Status(job)));
+        await AssertResultsMatchRecordsAsync(pipeline, jobs);
+    }
+
+    [ServiceFact]
+    public async Task InteractiveJob_WithBulkBacklogQueued_FinishesBeforeMostOfIt()
+    {
+        await using var pipeline = await TestPipeline.StartAsync("priority");
+        var backlog = Enumerable.Range(0, 60).Select(i => $"bulk-{i:D3}").ToList();
+        foreach (var id in backlog)
+        {
+            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "bulk", steps: 32));
+        }
+
+        await pipeline.Client.SubmitAsync(TestJobs.Generation("urgent", "interactive", steps: 32));
+        await Poll.UntilAsync(async () => await pipeline.QueueDepthAsync("pipeline-jobs") >= 61, TimeSpan.FromSeconds(30), () => "61 jobs queued");
+        await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" });
+
+        var jobs = await pipeline.Client.WaitForAllAsync([.. backlog, "urgent"], Deadline);
+
+        var urgentDone = jobs["urgent"]["finishedAt"]!.GetValue<DateTimeOffset>();
+        var bulkBefore = backlog.Count(id => jobs[id]["finishedAt"]!.GetValue<DateTimeOffset>() < urgentDone);
+        Assert.True(bulkBefore < backlog.Count / 4, $"{bulkBefore} of {backlog.Count} bulk jobs finished before the interactive one");
+    }
+
+    internal static async Task<List<string>> SubmitMixedAsync(TestPipeline pipeline, string prefix, int count)
+    {
+        var png = TestJobs.Png();
+        var sourceKey = await pipeline.Client.UploadAsync(png);
+        var base64 = Convert.ToBase64String(TestJobs.Png(1));
+        var ids = new List<string>(count);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var (status, body) = await pipeline.Client.SubmitAsync(TestJobs.Mixed(i, prefix, sourceKey, base64));
+            Assert.True(status == System.Net.HttpStatusCode.Accepted, body.ToJsonString());
+            lock (ids)
+            {
+                ids.Add(body["jobId"]!.GetValue<string>());
+            }
+        });
+        return ids;
+    }
+
+    /// <summary>Each succeeded record's result is there, once, and says what the record says.</summary>
+    internal static async Task AssertResultsMatchRecordsAsync(TestPipeline pipeline, Dictionary<string, JsonObject> jobs)
+    {
+        var resultsRoot = Path.Combine(pipeline.StorageRoot, "store", "results");
+        // Staging folders a killed worker left behind are not results.
+        var stored = Directory.GetDirectories(resultsRoot).Select(d => Path.GetFileName(d)!)
+            .Where(Pipeline.Contracts.JobIds.IsValid).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(jobs.Count, stored.Count);
+        foreach (var (id, job) in jobs)
+        {
+            Assert.Contains(id, stored);
+            using var metadata = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(resultsRoot, id, "metadata.json")));
+            Assert.Equal(id, metadata.RootElement.GetProperty("jobId").GetString());
+            Assert.Equal(job["kind"]!.GetValue<string>(), metadata.RootElement.GetProperty("kind").GetString());
+            Assert.Equal(job["priority"]!.GetValue<string>(), metadata.RootElement.GetProperty("priority").GetString());
+            Assert.Equal(job["stepsUsed"]!.GetValue<int>(), metadata.RootElement.GetProperty("stepsUsed").GetInt32());
+            var png = await File.ReadAllBytesAsync(Path.Combine(resultsRoot, id, "image.png"));
+            Assert.Equal(0x89, png[0]);
+        }
+    }
+
+    private static async Task<int> CountAsync(TestPipeline pipeline, string status)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{pipeline.Schema}\".jobs WHERE status = @status", connection);
+        command.Parameters.AddWithValue("status", status);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task RabbitCtlAsync(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command}: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    private static string Status(JsonObject job) => job["status"]!.GetValue<string>();
+}
