@@ -245,6 +245,7 @@ def evaluate(run: Path, data_path: Path, out: Path, samples: int = 1000, batch: 
     if cls_path.exists():
         classifier, cls_state = load_classifier(cls_path)
         cls_acc = cls_state.get("summary", {}).get("held_accuracy")
+        cls_acc = cls_acc if isinstance(cls_acc, float) and math.isfinite(cls_acc) else None  # details.json is strict JSON
         if cls_state.get("summary", {}).get("partial"):
             log(f"warning: {cls_path} is an intermediate checkpoint of a classifier still training")
     elif quick:
