@@ -17,7 +17,7 @@ public sealed record SamplerSettings
     public int? TopK { get; init; }
 
     /// <summary>
-    /// Confidence order only: scale of the Gumbel noise added to log-confidence, before the t/S anneal.
+    /// Confidence order only: scale of the Gumbel noise added to log-confidence, annealed by (1 − (s+1)/S) to 0 at the last step.
     /// Default 4.5, MaskGIT's choice temperature; 0 commits strictly the most confident tokens.
     /// </summary>
     public double ConfidenceNoise { get; init; } = 4.5;

@@ -174,14 +174,15 @@ public sealed class TokenSampler
 
     /// <summary>
     /// MaskGIT step (Chang et al. 2022, §3.2): sample a token at every masked position, score it by
-    /// ln p(token) + g · ConfidenceNoise · t/S with g ~ Gumbel(0, 1), and commit the planned count of highest
-    /// scores. The noise scale shrinks linearly with t; at t = 1 every remaining position is committed, so the
-    /// noise has no effect there (annealed to 0). Ties keep the lower position, so the choice is deterministic.
+    /// ln p(token) + g · ConfidenceNoise · (1 − (s+1)/S) with g ~ Gumbel(0, 1) and s = S − t the 0-based step
+    /// index (MaskGIT's choice-temperature annealing; the Python reference sampler uses the same rule), and commit
+    /// the planned count of highest scores. The scale is (t − 1)/S: exactly 0 at the last step, where every
+    /// remaining position is committed anyway. Ties keep the lower position, so the choice is deterministic.
     /// </summary>
     private void CommitMostConfident(ReadOnlySpan<float> logits, int t)
     {
         var masked = CollectMasked();
-        var noiseScale = _settings.ConfidenceNoise * t / Steps;
+        var noiseScale = _settings.ConfidenceNoise * (t - 1) / Steps;
         for (var c = 0; c < masked; c++)
         {
             _candidateTokens[c] = SampleAt(logits, _positions[c], out var logProbability);

@@ -299,11 +299,21 @@ def _config(cls, d: dict):
 
 
 def load_run(run: Path) -> tuple[VQAutoEncoder, Transformer, dict, dict]:
-    """EMA VQGAN + EMA denoiser of a training run directory (vqgan.pt, denoiser.pt)."""
+    """EMA VQGAN + EMA denoiser of a training run directory (vqgan.pt, denoiser.pt).
+
+    The generator comes from decoder.pt when a fine-tune of this VQGAN step exists (finetune_decoder.py):
+    the encoder and codebook, hence the tokens, are unchanged by it.
+    """
     vq_state = torch.load(run / "vqgan.pt", map_location="cpu")
     dn_state = torch.load(run / "denoiser.pt", map_location="cpu")
     vq = VQAutoEncoder(_config(VQGANConfig, vq_state["config"]))
     vq.load_state_dict(vq_state["ema"], strict=True)
+    decoder_path = run / "decoder.pt"
+    if decoder_path.exists():
+        decoder = torch.load(decoder_path, map_location="cpu")
+        if decoder["vqgan_step"] == vq_state["step"]:
+            vq.generator.load_state_dict(decoder["ema"], strict=True)
+            vq_state = {**vq_state, "decoder_finetune_step": decoder["step"]}
     dn = Transformer(_config(DenoiserConfig, dn_state["config"]))
     dn.load_state_dict(dn_state["ema"], strict=True)
     if dn_state.get("vqgan_step") is not None and dn_state["vqgan_step"] != vq_state["step"]:
@@ -340,8 +350,9 @@ def main(argv=None) -> None:
                      "defaultTemperature": 1.0, "defaultOrder": args.default_order},
         "provenance": {
             "dataset": "emoji-datasource-google@16.0.0 + emoji-datasource-twitter@16.0.0, 32x32, alpha flattened on white",
-            "trainingSteps": {"vqgan": int(vq_state["step"]), "denoiser": int(dn_state["step"])},
-            "sourceCheckpoint": f"{args.run.as_posix()} (vqgan.pt, denoiser.pt; EMA weights)",
+            "trainingSteps": {"vqgan": int(vq_state["step"]), "decoderFinetune": int(vq_state.get("decoder_finetune_step", 0)),
+                              "denoiser": int(dn_state["step"])},
+            "sourceCheckpoint": f"{args.run.as_posix()} (vqgan.pt, decoder.pt, denoiser.pt; EMA weights)",
         },
         "license": EMOJI_LICENSE,
         "quality": quality,
