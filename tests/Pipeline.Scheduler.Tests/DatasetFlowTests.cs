@@ -159,6 +159,30 @@ public sealed class DatasetFlowTests
     }
 
     [PostgresFact]
+    public async Task ClaimedRunAbandoned_NextTriggerResendsSameBatch()
+    {
+        await using var harness = await SchedulerHarness.StartAsync();
+        harness.AddSourceImages("emoji", 1);
+        var schedule = PlannerTests.Schedule();
+        await harness.Store.UpsertAsync(schedule);
+        var period = new DateTimeOffset(2026, 3, 1, 3, 0, 0, TimeSpan.Zero);
+        var plan = new RunPlan { Priority = JobPriorities.Bulk, Jobs = [new PlannedJob { JobId = "aug-x-1", Source = "emoji/img00.png", SourceKey = "sha256:" + new string('d', 64), Kind = JobKinds.Variation, Seed = 1, Strength = 0.5f }] };
+        var batchId = AugmentationPlanner.BatchId(schedule.Id, period);
+        await harness.Store.TryClaimRunAsync(new AugmentationRun { ScheduleId = schedule.Id, PeriodStart = period, BatchId = batchId, Status = RunStatuses.Claimed, Plan = plan, CreatedAt = harness.Time.GetUtcNow() });
+
+        var young = await harness.Runner.TriggerAsync(schedule.Id); // the claiming trigger may still be sending
+        harness.Time.Advance(AugmentationRunner.ClaimGrace + TimeSpan.FromSeconds(1));
+        var abandoned = await harness.Runner.TriggerAsync(schedule.Id);
+
+        Assert.False(young.Created);
+        Assert.False(abandoned.Created);
+        await Poll.UntilAsync(() => Task.FromResult(!harness.Worker.Received.IsEmpty), "the resent batch");
+        var sent = Assert.Single(harness.Worker.Received);
+        Assert.Equal(batchId, sent.BatchId);
+        Assert.Equal(["aug-x-1"], sent.Jobs.Select(j => j.JobId));
+    }
+
+    [PostgresFact]
     public async Task ScheduleStore_CrudRoundTrip()
     {
         await using var harness = await SchedulerHarness.StartAsync();

@@ -10,7 +10,8 @@ namespace Pipeline.Scheduler.Runs;
 /// Triggers a schedule for a period: lists and uploads its source images, plans the jobs, claims the run in the
 /// database (the unique (schedule, period) key makes a second trigger a no-op), then sends ONE batch. The claim
 /// is stored before the send, so a crash between the two leaves a <c>claimed</c> run that the next trigger or the
-/// reconciler resends with the identical plan; the batch id makes that resend harmless downstream.
+/// reconciler resends (after <see cref="ClaimGrace"/>) with the identical plan; the batch id makes that resend
+/// harmless downstream.
 /// </summary>
 public sealed partial class AugmentationRunner(
     IScheduleStore store,
@@ -65,9 +66,23 @@ public sealed partial class AugmentationRunner(
         await store.MarkSubmittedAsync(run.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// How long a run may stay <c>claimed</c> before it counts as abandoned (a crash between claim and send) and is
+    /// resent. A younger claim belongs to a trigger still in progress: resending it would put the same batch on the
+    /// queue twice.
+    /// </summary>
+    public static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>True when <paramref name="run"/> was claimed and its trigger evidently died before sending.</summary>
+    public bool IsAbandoned(AugmentationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Status == RunStatuses.Claimed && timeProvider.GetUtcNow() - run.CreatedAt > ClaimGrace;
+    }
+
     private async Task<TriggerResult> ExistingAsync(AugmentationRun run, CancellationToken cancellationToken)
     {
-        if (run.Status == RunStatuses.Claimed)
+        if (IsAbandoned(run))
         {
             await SubmitAsync(run, cancellationToken).ConfigureAwait(false); // a crash after the claim: finish it
         }

@@ -9,11 +9,8 @@ namespace Pipeline.Scheduler.Runs;
 /// the dataset of submitted runs whose batch the job store reports completed (a <c>BatchCompleted</c> lost while
 /// the scheduler was down, or dead-lettered). Runs from a Hangfire recurring job.
 /// </summary>
-public sealed class RunReconciler(IScheduleStore store, IJobStore jobs, AugmentationRunner runner, DatasetWriter writer, TimeProvider timeProvider)
+public sealed class RunReconciler(IScheduleStore store, IJobStore jobs, AugmentationRunner runner, DatasetWriter writer)
 {
-    /// <summary>How long a run may stay claimed before it is resent: longer than a trigger normally takes.</summary>
-    public static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(5);
-
     /// <summary>Checks up to 200 open runs; returns how many it moved on.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
     {
@@ -22,7 +19,7 @@ public sealed class RunReconciler(IScheduleStore store, IJobStore jobs, Augmenta
         {
             if (run.Status == RunStatuses.Claimed)
             {
-                if (timeProvider.GetUtcNow() - run.CreatedAt > ClaimGrace)
+                if (runner.IsAbandoned(run))
                 {
                     await runner.SubmitAsync(run, cancellationToken).ConfigureAwait(false);
                     moved++;
