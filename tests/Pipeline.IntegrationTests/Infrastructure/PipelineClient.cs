@@ -16,6 +16,9 @@ public sealed class PipelineClient : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The last failed status read, for diagnostics.</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>POSTs a job; returns the status code and the body.</summary>
     public async Task<(HttpStatusCode Status, JsonObject Body)> SubmitAsync(object job, string? idempotencyKey = null)
     {
@@ -42,7 +45,14 @@ public sealed class PipelineClient : IDisposable
     public async Task<JsonObject?> GetJobAsync(string jobId)
     {
         using var response = await Http.GetAsync(new Uri($"/v1/jobs/{jobId}", UriKind.Relative));
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadObjectAsync(response);
+        if (response.IsSuccessStatusCode)
+        {
+            return await ReadObjectAsync(response);
+        }
+
+        // Unknown, or the Api could not answer this time (the caller polls again): remember why for the timeout message.
+        LastError = $"GET /v1/jobs/{jobId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        return null;
     }
 
     /// <summary>Waits until every job has one of <paramref name="terminal"/> statuses; returns their documents.</summary>
@@ -62,7 +72,7 @@ public sealed class PipelineClient : IDisposable
             }
 
             return done.Count == jobIds.Count;
-        }, timeout, () => $"{jobIds.Count - done.Count} of {jobIds.Count} jobs still not ended, e.g. {string.Join(", ", jobIds.Where(id => !done.ContainsKey(id)).Take(3))}");
+        }, timeout, () => $"{jobIds.Count - done.Count} of {jobIds.Count} jobs still not ended, e.g. {string.Join(", ", jobIds.Where(id => !done.ContainsKey(id)).Take(3))}; last error: {LastError}");
         return done;
     }
 
