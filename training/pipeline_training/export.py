@@ -350,8 +350,9 @@ def main(argv=None) -> None:
                      "defaultTemperature": 1.0, "defaultOrder": args.default_order},
         "provenance": {
             "dataset": "emoji-datasource-google@16.0.0 + emoji-datasource-twitter@16.0.0, 32x32, alpha flattened on white",
-            "trainingSteps": {"vqgan": int(vq_state["step"]), "decoderFinetune": int(vq_state.get("decoder_finetune_step", 0)),
-                              "denoiser": int(dn_state["step"])},
+            "trainingSteps": {"vqgan": int(vq_state["step"]), "denoiser": int(dn_state["step"]),
+                              **({"decoderFinetune": int(vq_state["decoder_finetune_step"])}
+                                 if "decoder_finetune_step" in vq_state else {})},
             "sourceCheckpoint": f"{args.run.as_posix()} (vqgan.pt, decoder.pt, denoiser.pt; EMA weights)",
         },
         "license": EMOJI_LICENSE,
