@@ -31,13 +31,14 @@ public sealed class ScaleAndFailureTests
     public async Task WorkerKilled_MidBatch_ItsJobsRedeliveredAndFinishedOnTheOther()
     {
         await using var pipeline = await TestPipeline.StartAsync("sigkill");
-        var slow = new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "4" };
+        var slow = new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "4", ["Logging:LogLevel:Pipeline"] = "Information" };
         var ids = await SubmitQueuedAsync(pipeline, "kill", 120);
 
         // The victim alone first: once it has finished a couple, its slots and prefetch hold running, unacknowledged jobs
         // (tiny-pack jobs are quick: a second worker consuming alongside could drain the backlog before the kill).
         var victim = await pipeline.StartWorkerProcessAsync("victim", slow);
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 2, Deadline, () => "2 jobs done before the kill");
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 2 && await CountAsync(pipeline, "running") >= 2, Deadline,
+            () => "2 jobs done and 2 running before the kill");
         victim.Kill();
         var survivor = await pipeline.StartWorkerProcessAsync("survivor", slow);
 
@@ -63,7 +64,8 @@ public sealed class ScaleAndFailureTests
         var ids = await SubmitQueuedAsync(pipeline, "restart", 40);
         await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" });
 
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4, Deadline, () => "4 jobs done before the restart");
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4 && await CountAsync(pipeline, "running") >= 1, Deadline,
+            () => "4 jobs done and 1 running before the restart");
         await RabbitCtlAsync("stop_app");
         await RabbitCtlAsync("start_app");
         await RabbitCtlAsync("await_startup");
@@ -90,7 +92,8 @@ public sealed class ScaleAndFailureTests
         var ids = await SubmitQueuedAsync(pipeline, "pg", 40);
         await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" }, postgres: throughProxy);
 
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4, Deadline, () => "4 jobs done before the outage");
+        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4 && await CountAsync(pipeline, "running") >= 1, Deadline,
+            () => "4 jobs done and 1 running before the outage");
         proxy.Cut();
         var outage = Stopwatch.StartNew();
         await Poll.UntilAsync(() => Task.FromResult(outage.Elapsed >= TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => "4 s of outage");
@@ -124,14 +127,15 @@ public sealed class ScaleAndFailureTests
     }
 
     /// <summary>
-    /// Queues <paramref name="count"/> bulk jobs before any worker runs, so the faults below hit workers that hold
-    /// unacknowledged jobs with more waiting (submitting while workers run lets them keep pace and sit idle).
+    /// Queues <paramref name="count"/> jobs before any worker runs, so the faults below hit workers that hold
+    /// unacknowledged jobs with more waiting (submitting while workers run lets them keep pace and sit idle). Interactive
+    /// at the tiny pack's most steps: the class never degrades under backlog, so each job takes a while.
     /// </summary>
     private static async Task<List<string>> SubmitQueuedAsync(TestPipeline pipeline, string prefix, int count)
     {
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D3}").ToList();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (id, _) =>
-            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "bulk", steps: 48)));
+            await pipeline.Client.SubmitAsync(TestJobs.Generation(id, "interactive", steps: 64)));
         await Poll.UntilAsync(async () => await pipeline.QueueDepthAsync("pipeline-jobs") >= count, TimeSpan.FromSeconds(30),
             () => $"{count} jobs queued");
         return ids;

@@ -24,6 +24,7 @@ public sealed partial class SubmitJobConsumer(
     EngineJobFactory jobFactory,
     JobOutcomes outcomes,
     RunningJobs running,
+    IBus bus,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<SubmitJobConsumer> logger) : IConsumer<SubmitJob>
@@ -101,7 +102,9 @@ public sealed partial class SubmitJobConsumer(
 
         var engineJob = await jobFactory.CreateAsync(message, context.CancellationToken).ConfigureAwait(false);
         EngineResult result;
-        var reporter = new ProgressReporter(message, context, jobs, options.Value.ProgressInterval, time, logger);
+        // Progress goes out on the bus, not the consume context: a progress event that cannot be published must not
+        // fault the job's message (the context would wait for it before acknowledging).
+        var reporter = new ProgressReporter(message, bus, jobs, options.Value.ProgressInterval, time, logger);
         await using (reporter.ConfigureAwait(false))
         {
             result = await engine.RunAsync(engineJob, reporter, jobToken).ConfigureAwait(false);

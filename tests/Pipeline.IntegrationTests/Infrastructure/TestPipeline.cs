@@ -77,6 +77,9 @@ public sealed class TestPipeline : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Pipeline"] = "Warning",
+            // Broker and database faults are what these tests cause: their retries would flood the output.
+            ["Logging:LogLevel:MassTransit"] = "Critical",
+            ["Logging:LogLevel:Polly"] = "Critical",
             ["Pipeline:RabbitMq:Host"] = rabbit.Host,
             ["Pipeline:RabbitMq:Port"] = (rabbit.IsDefaultPort ? 5672 : rabbit.Port).ToString(CultureInfo.InvariantCulture),
             ["Pipeline:RabbitMq:VirtualHost"] = VirtualHost,
