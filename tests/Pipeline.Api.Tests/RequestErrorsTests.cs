@@ -51,6 +51,6 @@ public sealed class RequestErrorsTests
 
         Assert.Equal(400, problem.Status);
         Assert.Equal(["first", "second"], problem.Errors["steps"]);
-        Assert.Equal(new[] { "a", "b" }, (string[])((Dictionary<string, string[]>)problem.Extensions["codes"]!)["steps"]);
+        Assert.Equal(["a", "b"], ((Dictionary<string, string[]>)problem.Extensions["codes"]!)["steps"]);
     }
 }
