@@ -34,8 +34,7 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
             }
 
             _open.Clear();
@@ -70,13 +69,30 @@ public sealed class TcpProxy : IAsyncDisposable
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
             if (_cut)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
                 continue;
             }
 
             _ = Task.Run(() => ForwardAsync(client));
         }
+    }
+
+    /// <summary>Closes with RST rather than FIN (linger 0), as a dropped network does; a pair already closed by its other side is skipped.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            // Closed meanwhile by the forwarder.
+        }
+
+        client.Dispose();
     }
 
     private async Task ForwardAsync(TcpClient client)
