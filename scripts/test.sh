@@ -24,13 +24,16 @@ python_status=0
 PYTHONPATH=training /usr/bin/python3 -m pytest training/tests -q -p no:cacheprovider \
   2>&1 | tee /tmp/pipeline-pytest.log || python_status=$?
 
-# One closing line over both runners, in the 'N passed, N failed' form.
-dotnet_passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
-dotnet_failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
-dotnet_skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/pipeline-dotnet-test.log | awk '{s+=$2} END {print s+0}')
-py_passed=$(grep -Eo '[0-9]+ passed' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
-py_failed=$(grep -Eo '[0-9]+ failed' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
-py_skipped=$(grep -Eo '[0-9]+ skipped' /tmp/pipeline-pytest.log | tail -1 | awk '{print $1+0}')
+# One closing line over both runners, in the 'N passed, N failed' form. (grep finds nothing when a count is
+# zero; `|| true` keeps pipefail from ending the script there.)
+count() { { grep -Eo "$1" "$2" || true; } | awk '{s+=$NF} END {print s+0}'; }
+dotnet_passed=$(count 'Passed: +[0-9]+' /tmp/pipeline-dotnet-test.log)
+dotnet_failed=$(count 'Failed: +[0-9]+' /tmp/pipeline-dotnet-test.log)
+dotnet_skipped=$(count 'Skipped: +[0-9]+' /tmp/pipeline-dotnet-test.log)
+last_count() { { grep -Eo "[0-9]+ $1" /tmp/pipeline-pytest.log || true; } | tail -1 | awk '{print $1+0}'; }
+py_passed=$(last_count passed)
+py_failed=$(last_count failed)
+py_skipped=$(last_count skipped)
 passed=$(( dotnet_passed + ${py_passed:-0} ))
 failed=$(( dotnet_failed + ${py_failed:-0} ))
 skipped=$(( dotnet_skipped + ${py_skipped:-0} ))
