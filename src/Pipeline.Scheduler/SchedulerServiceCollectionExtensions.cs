@@ -10,6 +10,7 @@ using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Http;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
+using Pipeline.ServiceDefaults.Messaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Jobs;
 
@@ -66,19 +67,13 @@ public static class SchedulerServiceCollectionExtensions
         services.AddTransient<AugmentationJobs>();
         services.AddHostedService<ScheduleStartupService>();
 
-        services.AddOptions<RabbitMqSettings>().BindConfiguration(RabbitMqSettings.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<BatchCompletedConsumer, BatchCompletedConsumerDefinition>();
             bus.UsingRabbitMq((context, cfg) =>
             {
-                var rabbit = context.GetRequiredService<IOptions<RabbitMqSettings>>().Value;
-                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-                {
-                    h.Username(rabbit.Username);
-                    h.Password(rabbit.Password);
-                });
-                cfg.ConfigureJsonSerializerOptions(o => ContractJson.Apply(o));
+                cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
                 cfg.ConfigureEndpoints(context);
             });
         });
