@@ -61,18 +61,27 @@ public sealed class PipelineClient : IDisposable
     {
         terminal = terminal.Length == 0 ? ["succeeded", "failed", "canceled"] : terminal;
         var done = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         await Poll.UntilAsync(async () =>
         {
             foreach (var id in jobIds.Where(id => !done.ContainsKey(id)).Take(64).ToList())
             {
-                if (await GetJobAsync(id) is { } job && terminal.Contains(job["status"]!.GetValue<string>()))
+                var job = await GetJobAsync(id);
+                if (job is not null && terminal.Contains(job["status"]!.GetValue<string>()))
                 {
                     done[id] = job;
+                    pending.Remove(id);
+                }
+                else
+                {
+                    pending[id] = job;
                 }
             }
 
             return done.Count == jobIds.Count;
-        }, timeout, () => $"{jobIds.Count - done.Count} of {jobIds.Count} jobs still not ended, e.g. {string.Join(", ", jobIds.Where(id => !done.ContainsKey(id)).Take(3))}; last error: {LastError}");
+        }, timeout, () => $"{jobIds.Count - done.Count} of {jobIds.Count} jobs still not ended; " +
+            // The last status document of each (status, attempts, worker, updated) tells lost from slow.
+            $"{string.Join("; ", pending.Take(5).Select(p => $"{p.Key}: {p.Value?.ToJsonString() ?? "(no record)"}"))}; last error: {LastError}");
         return done;
     }
 
