@@ -1,20 +1,41 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Client;
 
 /// <summary>
-/// <c>GET /v1/batches/{id}</c> (and the answer to <c>POST /v1/batches</c>): a batch and its job counts. Unknown
-/// properties are ignored, so the API may add more.
+/// <c>GET /v1/batches/{id}</c> (and the answer to <c>POST /v1/batches</c>): a batch and its job counts by status.
+/// Unknown properties are ignored, so the API may add more.
 /// </summary>
 public sealed record BatchStatus
 {
     /// <summary>The batch id.</summary>
     public required string BatchId { get; init; }
 
-    /// <summary><c>open</c> or <c>completed</c>.</summary>
+    /// <summary><c>open</c>, or <c>completed</c> once every expected job has ended.</summary>
     public required string Status { get; init; }
 
-    /// <summary>Jobs the batch will hold, when known.</summary>
+    /// <summary>Jobs the batch was submitted with (null for a batch that grew from single jobs naming it).</summary>
     public int? ExpectedJobs { get; init; }
 
+    /// <summary>Recorded jobs by status.</summary>
+    public BatchCounts Counts { get; init; } = new();
+
+    /// <summary>When the batch was submitted.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>When the batch completed.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>True once every job has ended.</summary>
+    public bool IsCompleted => string.Equals(Status, "completed", StringComparison.Ordinal);
+
+    /// <summary>Jobs the batch holds: <see cref="ExpectedJobs"/>, or the recorded ones when unknown.</summary>
+    public int Expected => ExpectedJobs ?? Counts.Total;
+}
+
+/// <summary>A batch's recorded jobs by status (<c>counts</c> in the batch view).</summary>
+public sealed record BatchCounts
+{
     /// <summary>Jobs waiting for a worker.</summary>
     public int Queued { get; init; }
 
@@ -30,18 +51,33 @@ public sealed record BatchStatus
     /// <summary>Jobs canceled.</summary>
     public int Canceled { get; init; }
 
-    /// <summary>When the batch completed.</summary>
-    public DateTimeOffset? CompletedAt { get; init; }
+    /// <summary>Jobs recorded.</summary>
+    public int Total => Queued + Running + Ended;
 
-    /// <summary>True once every job has ended.</summary>
-    public bool IsCompleted => string.Equals(Status, "completed", StringComparison.Ordinal);
-
-    /// <summary>Jobs ended so far.</summary>
+    /// <summary>Jobs ended (succeeded, failed or canceled).</summary>
     public int Ended => Succeeded + Failed + Canceled;
 
-    /// <summary>Jobs the batch holds: <see cref="ExpectedJobs"/>, or the recorded ones when unknown.</summary>
-    public int Total => ExpectedJobs ?? Queued + Running + Ended;
+    /// <summary>The sum of two sets of counts (for several batches shown as one).</summary>
+    public static BatchCounts operator +(BatchCounts a, BatchCounts b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new BatchCounts
+        {
+            Queued = a.Queued + b.Queued,
+            Running = a.Running + b.Running,
+            Succeeded = a.Succeeded + b.Succeeded,
+            Failed = a.Failed + b.Failed,
+            Canceled = a.Canceled + b.Canceled,
+        };
+    }
+
+    /// <summary>The sum, as a named method (CA2225).</summary>
+    public static BatchCounts Add(BatchCounts a, BatchCounts b) => a + b;
 }
+
+/// <summary>What <c>POST /v1/batches</c> answered: the batch, and whether this call created it (202) or it existed (200).</summary>
+public sealed record BatchSubmission(BatchStatus Batch, bool Created);
 
 /// <summary><c>GET /v1/batches/{id}/jobs?after=&amp;limit=</c>: a page of a batch's jobs ordered by job id.</summary>
 public sealed record BatchJobsPage
@@ -53,18 +89,143 @@ public sealed record BatchJobsPage
     public string? Next { get; init; }
 }
 
-/// <summary>One job of a batch as the API reports it.</summary>
+/// <summary>One job as the API reports it (the job view of <c>GET /v1/jobs/{id}</c>; the fields a bulk client needs).</summary>
 public sealed record BatchJob
 {
     /// <summary>The job id.</summary>
     public required string JobId { get; init; }
 
+    /// <summary>The batch, if any.</summary>
+    public string? BatchId { get; init; }
+
+    /// <summary><c>generation</c>, <c>variation</c> or <c>inpainting</c>.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>The priority class.</summary>
+    public string? Priority { get; init; }
+
     /// <summary><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>canceled</c>.</summary>
     public required string Status { get; init; }
 
-    /// <summary>The failure code, once failed.</summary>
-    public string? ErrorCode { get; init; }
+    /// <summary>Steps used, once succeeded.</summary>
+    public int? StepsUsed { get; init; }
 
-    /// <summary>The failure message, once failed.</summary>
-    public string? ErrorMessage { get; init; }
+    /// <summary>How many times a worker started it.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Why it failed, or the cancel reason.</summary>
+    public JobError? Error { get; init; }
+
+    /// <summary>When it was submitted.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>True for <c>succeeded</c>.</summary>
+    public bool IsSucceeded => string.Equals(Status, "succeeded", StringComparison.Ordinal);
+
+    /// <summary>True for a status that never changes again.</summary>
+    public bool IsEnded => Status is "succeeded" or "failed" or "canceled";
+}
+
+/// <summary>A job's failure (or cancel reason): the stable code, the message, and whether a retry could help.</summary>
+public sealed record JobError(string? Code, string? Message, bool? Retryable);
+
+/// <summary><c>POST /v1/inputs</c>: the stored input's key (for <c>sourceImageKey</c> / <c>maskImageKey</c>) and size.</summary>
+public sealed record UploadedInput(string Key, long Length);
+
+/// <summary>The body of <c>POST /v1/batches</c>.</summary>
+public sealed record BatchRequest
+{
+    /// <summary>The batch id and idempotency key: the same id again is the same batch.</summary>
+    public required string BatchId { get; init; }
+
+    /// <summary>1 to <see cref="SubmitBatch.MaxJobs"/> jobs.</summary>
+    public required IReadOnlyList<JobRequest> Jobs { get; init; }
+
+    /// <summary>Where the API POSTs <see cref="BatchCompleted"/>.</summary>
+    public Uri? CallbackUrl { get; init; }
+}
+
+/// <summary>
+/// One job of <c>POST /v1/jobs</c> or of a batch: <see cref="SubmitJob"/>'s fields (the API fills in the batch and the
+/// submission time), with images as input keys or inline base64.
+/// </summary>
+public sealed record JobRequest
+{
+    /// <summary>The job id and idempotency key; the API derives one when absent.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary><c>generation</c>, <c>variation</c> or <c>inpainting</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary><c>interactive</c>, <c>standard</c> or <c>bulk</c>.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>Model pack; absent: the workers' default.</summary>
+    public string? ModelPack { get; init; }
+
+    /// <summary>Seed, 0 to 2^53−1.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Sampling steps.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary><c>reference</c>, <c>exact-k</c> or <c>confidence</c>.</summary>
+    public string? Order { get; init; }
+
+    /// <summary>Softmax temperature above 0.</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>Top-K sampling.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Variation strength in (0, 1].</summary>
+    public float? Strength { get; init; }
+
+    /// <summary>Source image as an input key (<c>POST /v1/inputs</c>).</summary>
+    public string? SourceImageKey { get; init; }
+
+    /// <summary>Source image bytes, base64 (instead of <see cref="SourceImageKey"/>).</summary>
+    public string? SourceImage { get; init; }
+
+    /// <summary>Mask image as an input key.</summary>
+    public string? MaskImageKey { get; init; }
+
+    /// <summary>Mask image bytes, base64 (instead of <see cref="MaskImageKey"/>).</summary>
+    public string? MaskImage { get; init; }
+
+    /// <summary>Inpainting rectangles in source pixels.</summary>
+    public IReadOnlyList<MaskRectangle>? MaskRectangles { get; init; }
+
+    /// <summary>Inpainting feather width in pixels.</summary>
+    public float? FeatherPixels { get; init; }
+
+    /// <summary>Where the terminal event is POSTed.</summary>
+    public Uri? CallbackUrl { get; init; }
+
+    /// <summary>The request for <paramref name="job"/> (its batch id and submission time are the API's to set).</summary>
+    public static JobRequest From(SubmitJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobRequest
+        {
+            JobId = job.JobId,
+            Kind = job.Kind,
+            Priority = job.Priority,
+            ModelPack = job.ModelPack,
+            Seed = job.Seed,
+            Steps = job.Steps,
+            Order = job.Order,
+            Temperature = job.Temperature,
+            TopK = job.TopK,
+            Strength = job.Strength,
+            SourceImageKey = job.SourceImageKey,
+            MaskImageKey = job.MaskImageKey,
+            MaskRectangles = job.MaskRectangles,
+            FeatherPixels = job.FeatherPixels,
+            CallbackUrl = job.CallbackUrl,
+        };
+    }
 }

@@ -1,9 +1,9 @@
 namespace Pipeline.Client;
 
 /// <summary>
-/// Polls a batch until it completes, reporting each change of its counts. A batch the API does not know yet (the
-/// submission is still on its way through the queue) is waited for up to <see cref="NotFoundGrace"/>. Waits run on
-/// the injected <see cref="TimeProvider"/>.
+/// Polls batches until they complete, reporting each change of their counts. A batch the API does not know yet (a
+/// producer that submits through the queue records it a moment later) is waited for up to <see cref="NotFoundGrace"/>,
+/// then watching fails with a 404 <see cref="PipelineApiException"/>. Waits run on the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timeProvider = null)
 {
@@ -12,35 +12,68 @@ public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timePro
     /// <summary>Time between polls. Default 2 s.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a batch may be unknown to the API before watching fails. Default 1 minute.</summary>
+    /// <summary>How long a batch may be unknown to the API before watching fails. Default 1 minute; zero fails at once.</summary>
     public TimeSpan NotFoundGrace { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Watches <paramref name="batchId"/> until it completes and returns its final status.</summary>
     public async Task<BatchStatus> WatchAsync(string batchId, IProgress<BatchStatus>? progress = null, CancellationToken cancellationToken = default)
     {
+        var all = await WatchAsync([batchId], progress is null ? null : new Forward(progress), cancellationToken).ConfigureAwait(false);
+        return all[0];
+    }
+
+    /// <summary>
+    /// Watches every batch of <paramref name="batchIds"/> until all have completed; reports the list of their latest
+    /// statuses (in the order given) whenever one changed, and returns the final list.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchStatus>> WatchAsync(IReadOnlyList<string> batchIds, IProgress<IReadOnlyList<BatchStatus>>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batchIds);
+        ArgumentOutOfRangeException.ThrowIfZero(batchIds.Count);
         var started = _time.GetTimestamp();
-        BatchStatus? last = null;
+        var latest = new BatchStatus?[batchIds.Count];
         while (true)
         {
-            var status = await client.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
-            if (status is null)
+            var changed = false;
+            for (var i = 0; i < batchIds.Count; i++)
             {
-                if (_time.GetElapsedTime(started) > NotFoundGrace)
+                if (latest[i] is { IsCompleted: true })
                 {
-                    throw new PipelineApiException(System.Net.HttpStatusCode.NotFound, $"batch {batchId} is unknown to the API", null);
-                }
-            }
-            else
-            {
-                if (last is null || !SameProgress(last, status))
-                {
-                    progress?.Report(status);
-                    last = status;
+                    continue;
                 }
 
-                if (status.IsCompleted)
+                var status = await client.GetBatchAsync(batchIds[i], cancellationToken).ConfigureAwait(false);
+                if (status is null)
                 {
-                    return status;
+                    if (_time.GetElapsedTime(started) >= NotFoundGrace)
+                    {
+                        throw new PipelineApiException(System.Net.HttpStatusCode.NotFound,
+                            $"batch {batchIds[i]} is unknown to the API at {client.BaseAddress}", null);
+                    }
+
+                    continue;
+                }
+
+                if (latest[i] is not { } last || !SameProgress(last, status))
+                {
+                    changed = true;
+                }
+
+                latest[i] = status;
+            }
+
+            if (latest.All(s => s is not null))
+            {
+                var statuses = latest.Select(s => s!).ToList();
+                if (changed)
+                {
+                    progress?.Report(statuses);
+                }
+
+                if (statuses.All(s => s.IsCompleted))
+                {
+                    return statuses;
                 }
             }
 
@@ -49,6 +82,10 @@ public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timePro
     }
 
     private static bool SameProgress(BatchStatus a, BatchStatus b) =>
-        a.Status == b.Status && a.Queued == b.Queued && a.Running == b.Running && a.Succeeded == b.Succeeded
-        && a.Failed == b.Failed && a.Canceled == b.Canceled && a.ExpectedJobs == b.ExpectedJobs;
+        a.Status == b.Status && a.Counts == b.Counts && a.ExpectedJobs == b.ExpectedJobs;
+
+    private sealed class Forward(IProgress<BatchStatus> inner) : IProgress<IReadOnlyList<BatchStatus>>
+    {
+        public void Report(IReadOnlyList<BatchStatus> value) => inner.Report(value[0]);
+    }
 }

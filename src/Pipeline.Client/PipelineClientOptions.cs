@@ -30,4 +30,13 @@ public sealed class PipelineClientOptions
     /// <summary>How long one attempt may take. Default 100 s (a 1000-job batch upload); 1 s to 10 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Called before each retry (e.g. to tell a user the API is not answering yet); null: nothing.</summary>
+    public Action<PipelineRetry>? OnRetry { get; set; }
 }
+
+/// <summary>A retry about to happen.</summary>
+/// <param name="Attempt">The attempt that failed (1 = the first).</param>
+/// <param name="Delay">The wait before the next attempt.</param>
+/// <param name="Reason">What went wrong: the status (<c>503 Service Unavailable</c>) or the network error's message.</param>
+public sealed record PipelineRetry(int Attempt, TimeSpan Delay, string Reason);

@@ -29,6 +29,11 @@ internal sealed class RetryHandler : DelegatingHandler
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome, options.MaxDelay, timeProvider)),
+                OnRetry = args =>
+                {
+                    options.OnRetry?.Invoke(new PipelineRetry(args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome)));
+                    return default;
+                },
             });
         }
 
@@ -49,6 +54,14 @@ internal sealed class RetryHandler : DelegatingHandler
         { Result: { } response } => response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
             || (int)response.StatusCode >= 500,
         _ => false,
+    };
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException e } => $"no answer within {e.Timeout.TotalSeconds:0.#} s",
+        { Exception: { } e } => e.Message,
+        { Result: { } response } => $"{(int)response.StatusCode} {response.ReasonPhrase}",
+        _ => "unknown",
     };
 
     private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome, TimeSpan maxDelay, TimeProvider timeProvider)

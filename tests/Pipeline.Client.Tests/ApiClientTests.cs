@@ -17,14 +17,15 @@ public sealed class ApiClientTests : IAsyncLifetime
     [Fact]
     public async Task GetBatch_ServiceUnavailableTwice_RetriesAndReturnsStatus()
     {
-        _api.Handle = (context, n) => n <= 2 ? Status(context, 503) : Json(context, 200, new { batchId = "b1", status = "open", expectedJobs = 3, succeeded = 1, running = 2 });
+        _api.Handle = (context, n) => n <= 2 ? Status(context, 503) : Json(context, 200, new { batchId = "b1", status = "open", expectedJobs = 3, counts = new { succeeded = 1, running = 2 } });
         using var services = _api.CreateClientServices();
 
         var status = await services.GetRequiredService<PipelineApiClient>().GetBatchAsync("b1");
 
         Assert.NotNull(status);
-        Assert.Equal(3, status.Total);
-        Assert.Equal(1, status.Succeeded);
+        Assert.Equal(3, status.Expected);
+        Assert.Equal(1, status.Counts.Succeeded);
+        Assert.Equal(2, status.Counts.Running);
         Assert.False(status.IsCompleted);
         Assert.Equal(3, _api.Requests.Count);
         Assert.All(_api.Requests, r => Assert.Equal("test-key", r.ApiKey));
@@ -36,17 +37,20 @@ public sealed class ApiClientTests : IAsyncLifetime
     {
         _api.Handle = (context, n) => n == 1 ? Status(context, 500) : Json(context, 202, new { batchId = "b2", status = "open", expectedJobs = 1 });
         using var services = _api.CreateClientServices();
-        var batch = new SubmitBatch { BatchId = "b2", Jobs = [new SubmitJob { JobId = "j1", Kind = JobKinds.Generation, Seed = 7 }] };
+        var batch = new BatchRequest { BatchId = "b2", Jobs = [new JobRequest { JobId = "j1", Kind = JobKinds.Generation, Seed = 7 }] };
 
-        var status = await services.GetRequiredService<PipelineApiClient>().SubmitBatchAsync(batch);
+        var submission = await services.GetRequiredService<PipelineApiClient>().SubmitBatchAsync(batch);
 
-        Assert.Equal("b2", status.BatchId);
+        Assert.Equal("b2", submission.Batch.BatchId);
+        Assert.True(submission.Created);
         var requests = _api.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.All(requests, r => Assert.Equal("POST", r.Method));
         Assert.Equal(requests[0].Body, requests[1].Body);
         using var json = JsonDocument.Parse(requests[1].Body);
         Assert.Equal("j1", json.RootElement.GetProperty("jobs")[0].GetProperty("jobId").GetString());
+        Assert.Equal(7, json.RootElement.GetProperty("jobs")[0].GetProperty("seed").GetInt64());
+        Assert.False(json.RootElement.GetProperty("jobs")[0].TryGetProperty("batchId", out _));
     }
 
     [Fact]
@@ -54,7 +58,7 @@ public sealed class ApiClientTests : IAsyncLifetime
     {
         _api.Handle = (context, _) => Json(context, 400, new { title = "Bad request", detail = "jobs[0]: kind must be one of generation, variation, inpainting" });
         using var services = _api.CreateClientServices();
-        var batch = new SubmitBatch { BatchId = "b3", Jobs = [new SubmitJob { JobId = "j1", Kind = JobKinds.Generation }] };
+        var batch = new BatchRequest { BatchId = "b3", Jobs = [new JobRequest { JobId = "j1", Kind = JobKinds.Generation }] };
 
         var error = await Assert.ThrowsAsync<PipelineApiException>(() => services.GetRequiredService<PipelineApiClient>().SubmitBatchAsync(batch));
 
@@ -86,7 +90,7 @@ public sealed class ApiClientTests : IAsyncLifetime
                 return Status(context, 429);
             }
 
-            return Json(context, 200, new { batchId = "b5", status = "completed", expectedJobs = 1, succeeded = 1 });
+            return Json(context, 200, new { batchId = "b5", status = "completed", expectedJobs = 1, counts = new { succeeded = 1 } });
         };
         using var services = _api.CreateClientServices();
 
@@ -123,10 +127,10 @@ public sealed class ApiClientTests : IAsyncLifetime
         var answers = new object?[]
         {
             null, // not recorded yet: the batch is still in the queue
-            new { batchId = "b6", status = "open", expectedJobs = 2, queued = 2 },
-            new { batchId = "b6", status = "open", expectedJobs = 2, queued = 2 },
-            new { batchId = "b6", status = "open", expectedJobs = 2, running = 1, succeeded = 1 },
-            new { batchId = "b6", status = "completed", expectedJobs = 2, succeeded = 1, failed = 1 },
+            new { batchId = "b6", status = "open", expectedJobs = 2, counts = new { queued = 2 } },
+            new { batchId = "b6", status = "open", expectedJobs = 2, counts = new { queued = 2 } },
+            new { batchId = "b6", status = "open", expectedJobs = 2, counts = new { running = 1, succeeded = 1 } },
+            new { batchId = "b6", status = "completed", expectedJobs = 2, counts = new { succeeded = 1, failed = 1 } },
         };
         _api.Handle = (context, n) => answers[Math.Min(n, answers.Length) - 1] is { } body ? Json(context, 200, body) : Status(context, 404);
         using var services = _api.CreateClientServices();
@@ -137,7 +141,7 @@ public sealed class ApiClientTests : IAsyncLifetime
 
         Assert.True(final.IsCompleted);
         Assert.Equal(3, reports.Count);
-        Assert.Equal([0, 1, 2], reports.Select(r => r.Ended));
+        Assert.Equal([0, 1, 2], reports.Select(r => r.Counts.Ended));
         Assert.Equal(5, _api.Requests.Count);
     }
 
@@ -149,7 +153,7 @@ public sealed class ApiClientTests : IAsyncLifetime
         {
             "/v1/batches/b7/jobs" when !context.Request.Query.ContainsKey("after") => Json(context, 200, new
             {
-                jobs = new object[] { new { jobId = "j1", status = "succeeded" }, new { jobId = "j2", status = "failed", errorCode = "image_too_large" } },
+                jobs = new object[] { new { jobId = "j1", status = "succeeded" }, new { jobId = "j2", status = "failed", error = new { code = "image_too_large", message = "too large" } } },
                 next = "j2",
             }),
             "/v1/batches/b7/jobs" => Json(context, 200, new { jobs = new object[] { new { jobId = "j3", status = "succeeded" } } }),

@@ -2,27 +2,90 @@ using Pipeline.Contracts;
 
 namespace Pipeline.Client.Tests;
 
-public class ManifestReaderTests
+public sealed class ManifestReaderTests : IDisposable
 {
-    private static Task<SubmitBatch> Read(string text) => ManifestReader.ReadAsync(new StringReader(text), "batch-1");
+    private readonly string _directory = Directory.CreateTempSubdirectory("pipeline-manifest-").FullName;
 
-    private static async Task<IReadOnlyList<ManifestError>> Errors(string text) =>
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private Task<Manifest> Read(string text, string batchId = "batch-1") => ManifestReader.ReadAsync(new StringReader(text), batchId, _directory);
+
+    private async Task<IReadOnlyList<ManifestError>> Errors(string text) =>
         (await Assert.ThrowsAsync<ManifestException>(() => Read(text))).Errors;
 
     [Fact]
-    public async Task Read_ValidLinesWithBlanks_JobsInOrderWithBatchIdAndDerivedIds()
+    public async Task Read_ValidLinesWithBlanks_JobsInOrderWithDerivedIds()
     {
-        var batch = await Read("""
+        var manifest = await Read("""
             {"jobId":"a","kind":"generation","seed":1,"priority":"bulk"}
 
-            {"kind":"generation","steps":32}
+            {"kind":"generation","steps":32,"batchId":"batch-1"}
             """);
 
-        Assert.Equal("batch-1", batch.BatchId);
-        Assert.Equal(["a", "batch-1-000003"], batch.Jobs.Select(j => j.JobId));
-        Assert.All(batch.Jobs, j => Assert.Equal("batch-1", j.BatchId));
-        Assert.Equal(JobPriorities.Bulk, batch.Jobs[0].Priority);
-        Assert.Equal(32, batch.Jobs[1].Steps);
+        Assert.Equal("batch-1", manifest.BatchId);
+        Assert.Equal(["a", "batch-1-000003"], manifest.Jobs.Select(j => j.Job.JobId));
+        Assert.Equal([1, 3], manifest.Jobs.Select(j => j.Line));
+        Assert.All(manifest.Jobs, j => Assert.Null(j.Job.BatchId));
+        Assert.Equal(JobPriorities.Bulk, manifest.Jobs[0].Job.Priority);
+        Assert.Equal(32, manifest.Jobs[1].Job.Steps);
+        Assert.Equal(["batch-1"], manifest.Parts.Select(p => p.BatchId));
+    }
+
+    [Fact]
+    public async Task Read_ImageFiles_ResolvedAgainstTheManifestFolderAndSharedImagesListedOnce()
+    {
+        Directory.CreateDirectory(Path.Join(_directory, "in"));
+        await File.WriteAllBytesAsync(Path.Join(_directory, "in", "a.png"), [1, 2, 3]);
+        await File.WriteAllBytesAsync(Path.Join(_directory, "mask.png"), [4]);
+
+        var manifest = await Read("""
+            {"kind":"variation","sourceImageFile":"in/a.png"}
+            {"kind":"inpainting","sourceImageFile":"in/../in/a.png","maskImageFile":"mask.png"}
+            {"kind":"inpainting","sourceImageKey":"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","maskRectangles":[{"x":0,"y":0,"width":4,"height":4}]}
+            """);
+
+        Assert.Equal(Path.Join(_directory, "in", "a.png"), manifest.Jobs[0].SourceImage!.FilePath);
+        Assert.Null(manifest.Jobs[0].Job.SourceImageKey);
+        Assert.Equal(Path.Join(_directory, "mask.png"), manifest.Jobs[1].MaskImage!.FilePath);
+        Assert.Null(manifest.Jobs[2].SourceImage);
+        Assert.StartsWith("sha256:0123", manifest.Jobs[2].Job.SourceImageKey, StringComparison.Ordinal);
+        Assert.Equal(2, manifest.Images.Count);
+    }
+
+    [Fact]
+    public async Task Read_ImageProblems_EachOnItsLine()
+    {
+        await File.WriteAllBytesAsync(Path.Join(_directory, "empty.png"), []);
+        await File.WriteAllBytesAsync(Path.Join(_directory, "ok.png"), [1]);
+
+        var errors = await Errors("""
+            {"kind":"variation","sourceImageFile":"missing.png"}
+            {"kind":"variation","sourceImageFile":"empty.png"}
+            {"kind":"variation","sourceImageFile":"ok.png","sourceImageKey":"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
+            {"kind":"variation","sourceImage":"not base64!"}
+            {"kind":"variation"}
+            {"kind":"generation","sourceImageFile":"ok.png"}
+            {"kind":"inpainting","sourceImageFile":"ok.png"}
+            """);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], errors.Select(e => e.Line));
+        Assert.Contains("missing.png' does not exist", errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("is empty", errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("give one of sourceImageFile", errors[2].Message, StringComparison.Ordinal);
+        Assert.Equal("invalid_base64", errors[3].Code);
+        Assert.Equal(ContractErrorCodes.MissingSourceImage, errors[4].Code);
+        Assert.Contains("sourceImageFile (a path)", errors[4].Message, StringComparison.Ordinal);
+        Assert.Contains("generation takes no sourceImageFile", errors[5].Message, StringComparison.Ordinal);
+        Assert.Equal(ContractErrorCodes.MissingMask, errors[6].Code);
+    }
+
+    [Fact]
+    public async Task Read_UnknownField_RejectedNamingIt()
+    {
+        var error = Assert.Single(await Errors("""{"kind":"generation","step":4}"""));
+
+        Assert.Equal(ManifestReader.UnknownField, error.Code);
+        Assert.Contains("'step'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,15 +156,22 @@ public class ManifestReaderTests
     public async Task Read_Empty_Rejected() =>
         Assert.Equal(ContractErrorCodes.InvalidBatch, Assert.Single(await Errors("\n\n")).Code);
 
-    [Fact]
-    public async Task Read_MoreThanMaxJobs_ReportsTheFirstLineOver()
+    [Theory]
+    [InlineData(SubmitBatch.MaxJobs, new[] { "b" })]
+    [InlineData(SubmitBatch.MaxJobs + 1, new[] { "b-1", "b-2" })]
+    [InlineData((9 * SubmitBatch.MaxJobs) + 1, new[] { "b-01", "b-02", "b-03", "b-04", "b-05", "b-06", "b-07", "b-08", "b-09", "b-10" })]
+    public async Task Parts_MoreThanMaxJobs_SplitInLineOrderWithSortableIds(int jobs, string[] ids)
     {
-        var text = string.Join('\n', Enumerable.Range(1, SubmitBatch.MaxJobs + 1).Select(i => $$"""{"jobId":"j{{i}}","kind":"generation"}"""));
+        var manifest = await Read(string.Join('\n', Enumerable.Repeat("""{"kind":"generation"}""", jobs)), "b");
 
-        var error = Assert.Single(await Errors(text));
-
-        Assert.Equal(SubmitBatch.MaxJobs + 1, error.Line);
+        Assert.Equal(ids, manifest.Parts.Select(p => p.BatchId));
+        Assert.All(manifest.Parts.SkipLast(1), p => Assert.Equal(SubmitBatch.MaxJobs, p.Jobs.Count));
+        Assert.Equal(manifest.Jobs, manifest.Parts.SelectMany(p => p.Jobs));
     }
+
+    [Fact]
+    public async Task Read_BatchIdTooLongForDerivedIds_ArgumentException() =>
+        await Assert.ThrowsAsync<ArgumentException>(() => Read("""{"kind":"generation"}""", new string('b', ManifestReader.MaxBatchIdLength + 1)));
 
     [Fact]
     public async Task Read_ManyBadLines_StopsAtMaxErrors()

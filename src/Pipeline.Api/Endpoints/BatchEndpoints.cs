@@ -9,6 +9,12 @@ namespace Pipeline.Api.Endpoints;
 /// <summary>Batches: many jobs in one call, and their progress.</summary>
 internal static class BatchEndpoints
 {
+    /// <summary>Jobs per page of <c>GET /v1/batches/{id}/jobs</c> without <c>limit</c>.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>The largest <c>limit</c>; larger values are lowered to it.</summary>
+    public const int MaxPageSize = 1000;
+
     public static RouteGroupBuilder MapBatchEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/batches", SubmitAsync)
@@ -19,10 +25,15 @@ internal static class BatchEndpoints
             .Produces<BatchView>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/batches/{batchId}", GetAsync).WithName("GetBatch").Produces<BatchView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/batches/{batchId}", GetAsync)
+            .WithName("GetBatch")
+            .WithSummary("The batch: open or completed, expected jobs, and its recorded jobs counted by status.")
+            .Produces<BatchView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/batches/{batchId}/jobs", ListAsync)
-            .WithName("ListBatchJobs").WithSummary("A page of the batch's jobs ordered by id: ?after=<jobId>&limit=<1-1000>.")
-            .Produces<IReadOnlyList<JobView>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("ListBatchJobs")
+            .WithSummary("A page of the batch's jobs in job-id order: ?limit=<1-1000, default 100>&after=<the previous page's next>. "
+                + "The answer's next is the after value of the following page, null on the last.")
+            .Produces<BatchJobsPage>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -105,10 +116,22 @@ internal static class BatchEndpoints
             return NotFound(batchId);
         }
 
-        var page = await jobs.ListBatchJobsAsync(batchId, after, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(page.Select(JobView.From).ToList());
+        var size = Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
+        var page = await jobs.ListBatchJobsAsync(batchId, after, size, cancellationToken).ConfigureAwait(false);
+
+        // A full page says there is a next one only when a job follows it, so the last page never points at an empty one.
+        var next = page.Count == size
+            && (await jobs.ListBatchJobsAsync(batchId, page[^1].JobId, 1, cancellationToken).ConfigureAwait(false)).Count > 0
+            ? page[^1].JobId
+            : null;
+        return TypedResults.Ok(new BatchJobsPage([.. page.Select(JobView.From)], next));
     }
 
     private static ProblemHttpResult NotFound(string batchId) =>
         TypedResults.Problem($"no batch has the id '{batchId}'", statusCode: StatusCodes.Status404NotFound, title: "Batch not found");
 }
+
+/// <summary>A page of a batch's jobs (<c>GET /v1/batches/{id}/jobs</c>).</summary>
+/// <param name="Jobs">The jobs, in job-id order, each as <c>GET /v1/jobs/{id}</c> shows it.</param>
+/// <param name="Next">Pass as <c>after</c> to get the following page; null on the last page.</param>
+public sealed record BatchJobsPage(IReadOnlyList<JobView> Jobs, string? Next);

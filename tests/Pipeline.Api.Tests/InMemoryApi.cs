@@ -1,0 +1,88 @@
+using MassTransit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Api.Auth;
+using Pipeline.Api.Hosting;
+using Pipeline.Api.Submission;
+using Pipeline.Contracts;
+using Pipeline.Storage.Inputs;
+using Pipeline.Storage.Jobs;
+using Pipeline.Storage.Results;
+
+namespace Pipeline.Api.Tests;
+
+/// <summary>
+/// The Api's real endpoints, authentication, problem details and OpenAPI document on 127.0.0.1 (OS-chosen port), over
+/// in-memory stores and an in-memory bus instead of PostgreSQL and RabbitMQ.
+/// </summary>
+internal sealed class InMemoryApi : IAsyncDisposable
+{
+    public const string ApiKey = "test-key";
+
+    private readonly WebApplication _app;
+
+    private InMemoryApi(WebApplication app, Uri baseAddress, InMemoryJobStore jobs, InMemoryInputStore inputs, InMemoryResultStore results)
+    {
+        (_app, BaseAddress, Jobs, Inputs, Results) = (app, baseAddress, jobs, inputs, results);
+    }
+
+    public InMemoryJobStore Jobs { get; }
+
+    public InMemoryInputStore Inputs { get; }
+
+    public InMemoryResultStore Results { get; }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<InMemoryApi> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore());
+        var services = builder.Services;
+        services.AddSingleton<IJobStore>(stores.Jobs);
+        services.AddSingleton<IInputStore>(stores.Inputs);
+        services.AddSingleton<IResultStore>(stores.Results);
+        services.AddSingleton(TimeProvider.System);
+        // What ApiServices.AddApiServices registers, less PostgreSQL, RabbitMQ and the queue declaration.
+        services.AddOptions<ApiOptions>().Configure(o => o.ApiKeys = [ApiKey]);
+        services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSingleton<JobSubmitter>();
+        services.AddMassTransit(x => x.UsingInMemory());
+        var app = builder.Build();
+        app.MapApiEndpoints();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        return new InMemoryApi(app, address, stores.Jobs, stores.Inputs, stores.Results);
+    }
+
+    /// <summary>An HttpClient with the API key (or <paramref name="apiKey"/>; null sends none).</summary>
+    public HttpClient CreateHttp(string? apiKey = ApiKey)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
