@@ -11,8 +11,9 @@ namespace Pipeline.Api.Submission;
 
 /// <summary>
 /// Turns requests into <see cref="SubmitJob"/> messages (inline images uploaded to the input store first), records each
-/// job as queued, then sends it to the job queue with its class's AMQP priority. Recording first means a job the API
-/// acknowledged is always visible; a send that fails leaves it queued, and the client's retry (same id) sends it again.
+/// job as queued, then sends it to the job queue with its class's AMQP priority (<see cref="JobSubmission"/>, shared with
+/// the worker's batch fan-out). Recording first means a job the API acknowledged is always visible; a send that fails
+/// leaves it queued, and the client's retry (same id) sends it again.
 /// </summary>
 public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time)
@@ -60,34 +61,29 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
         return errors.IsEmpty ? message : null;
     }
 
-    /// <summary>Records the job unless its id exists, and sends it when it is new or still queued (see the class remarks).</summary>
-    public async Task<JobInsert> SubmitAsync(SubmitJob message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var insert = await jobs.InsertAsync(NewJob.From(message), cancellationToken).ConfigureAwait(false);
-        if (insert.Created || insert.Job.Status == JobStatus.Queued)
-        {
-            // For an existing queued job this may be a second copy: harmless (the worker reads the record first and
-            // the result is written once), and it is what rescues a job whose first send never reached the broker.
-            await SendAsync(PipelineAddresses.Jobs, insert.Created ? message : insert.Job.ReadRequest(), cancellationToken).ConfigureAwait(false);
-        }
-
-        return insert;
-    }
+    /// <summary>
+    /// Records the job unless its id exists, and sends it when it is new or still queued, with its class's AMQP priority
+    /// (<see cref="JobSubmission"/>: the rule the worker's batch fan-out shares).
+    /// </summary>
+    public Task<JobInsert> SubmitAsync(SubmitJob message, CancellationToken cancellationToken) =>
+        JobSubmission.RecordAndSendAsync(jobs, message,
+            (job, token) => WithinSendTimeoutAsync(timeout => sendEndpoints.SendJobAsync(job, timeout), token), cancellationToken);
 
     /// <summary>Sends <paramref name="message"/> to the cancel queue.</summary>
-    public Task CancelAsync(CancelJob message, CancellationToken cancellationToken) => SendAsync(PipelineAddresses.Cancel, message, cancellationToken);
+    public Task CancelAsync(CancelJob message, CancellationToken cancellationToken) =>
+        WithinSendTimeoutAsync(async timeout =>
+        {
+            var endpoint = await sendEndpoints.GetSendEndpoint(PipelineAddresses.Cancel).ConfigureAwait(false);
+            await endpoint.Send(message, context => context.SetPriority(JobPriorities.ToAmqpPriority(null)), timeout).ConfigureAwait(false);
+        }, cancellationToken);
 
-    private async Task SendAsync<T>(Uri address, T message, CancellationToken cancellationToken)
-        where T : class
+    private async Task WithinSendTimeoutAsync(Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.SendTimeout);
         try
         {
-            var endpoint = await sendEndpoints.GetSendEndpoint(address).ConfigureAwait(false);
-            var priority = message is SubmitJob job ? JobPriorities.ToAmqpPriority(job.Priority) : JobPriorities.ToAmqpPriority(null);
-            await endpoint.Send(message, context => context.SetPriority(priority), timeout.Token).ConfigureAwait(false);
+            await send(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -9,9 +9,10 @@ namespace Pipeline.Worker.Consumers;
 /// <summary>
 /// Records a cancel (unless the producer already did, as the Api does) and announces it with <see cref="JobCanceled"/>:
 /// a queued job then never runs (the job consumer reads the record first), and the worker running it, whichever that
-/// is, stops it (<see cref="JobCanceledConsumer"/>). A job that has already ended keeps its outcome.
+/// is, stops it (<see cref="JobCanceledConsumer"/>); the job's callback URL, if any, gets <c>job.canceled</c>. A job that
+/// has already ended keeps its outcome.
 /// </summary>
-public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcomes, TimeProvider time, ILogger<CancelJobConsumer> logger)
+public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcomes, ILogger<CancelJobConsumer> logger)
     : IConsumer<CancelJob>
 {
     public async Task Consume(ConsumeContext<CancelJob> context)
@@ -31,14 +32,7 @@ public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcom
             return;
         }
 
-        await context.Publish(new JobCanceled
-        {
-            JobId = message.JobId,
-            BatchId = transition.Job?.BatchId,
-            Reason = message.Reason,
-            CanceledAt = time.GetUtcNow(),
-        }, context.CancellationToken).ConfigureAwait(false);
-        await outcomes.CompleteBatchAsync(context, transition.Job?.BatchId, context.CancellationToken).ConfigureAwait(false);
+        await outcomes.CanceledAsync(context, message.JobId, transition.Job, message.Reason, context.CancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Cancel of job {JobId} not applied: it is {Status}")]

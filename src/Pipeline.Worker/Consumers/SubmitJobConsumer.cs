@@ -130,7 +130,7 @@ public sealed partial class SubmitJobConsumer(
     private Task FailAsync(ConsumeContext context, SubmitJob message, string code, string reason)
     {
         LogRejected(logger, message.JobId, code, reason);
-        return outcomes.FailedAsync(context, message.JobId, message.BatchId, new JobFailure(code, reason, Retryable: false), context.CancellationToken);
+        return outcomes.FailedAsync(context, message, new JobFailure(code, reason, Retryable: false), context.CancellationToken);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded with {StepsUsed} steps (attempt {Attempt})")]

@@ -29,7 +29,7 @@ public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, ILogger
 
         var reason = exception is null ? "the job failed after every retry" : $"{exception.ExceptionType}: {exception.Message}";
         LogFailed(logger, job.JobId, reason);
-        await outcomes.FailedAsync(context, job.JobId, job.BatchId,
+        await outcomes.FailedAsync(context, job,
             new JobFailure(InternalError, $"failed after every retry: {reason}", Retryable: true), context.CancellationToken).ConfigureAwait(false);
     }
 

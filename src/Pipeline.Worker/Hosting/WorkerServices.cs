@@ -17,7 +17,7 @@ namespace Pipeline.Worker.Hosting;
 /// <summary>Everything the worker host registers (eShop's AddApplicationServices).</summary>
 public static class WorkerServices
 {
-    /// <summary>Options, stores, the model registry and engine, the consumers and the bus.</summary>
+    /// <summary>Options, stores, the model registry and engine, webhooks, the consumers and the bus.</summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -38,6 +38,8 @@ public static class WorkerServices
         services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("model-pack",
             sp => sp.GetRequiredService<ModelWarmup>(), failureStatus: null, tags: ["ready"]));
 
+        // Before the bus: the webhook dispatcher starts before the first event and stops after the consumers.
+        builder.AddWorkerWebhooks();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
@@ -46,6 +48,7 @@ public static class WorkerServices
         services.AddMassTransit(x =>
         {
             x.AddConsumer<SubmitJobConsumer, SubmitJobConsumerDefinition>();
+            x.AddConsumer<SubmitBatchConsumer, SubmitBatchConsumerDefinition>();
             x.AddConsumer<SubmitJobFaultConsumer, SubmitJobFaultConsumerDefinition>();
             x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
             x.AddConsumer<JobCanceledConsumer, JobCanceledConsumerDefinition>();

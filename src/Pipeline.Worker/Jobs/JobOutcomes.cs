@@ -1,17 +1,22 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Engine;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
+using Pipeline.Webhooks;
 
 namespace Pipeline.Worker.Jobs;
 
 /// <summary>
 /// Records a job's end and announces it: the record first, then the event, then the batch's completion, so whoever
-/// reacts to an event finds the record already written.
+/// reacts to an event finds the record already written. After each event is published, a job's or batch's callback URL
+/// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
+/// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
+/// job) hands the webhook again under the same event id, for the receiver to deduplicate.
 /// </summary>
-public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
+public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, TimeProvider time, ILogger<JobOutcomes> logger)
 {
     /// <summary>Marks the job succeeded with <paramref name="metadata"/>'s steps and publishes <see cref="JobCompleted"/>.</summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
@@ -28,7 +33,7 @@ public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
         var now = time.GetUtcNow();
         var submittedAt = job.SubmittedAt ?? receivedAt;
         var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
-        await publish.Publish(new JobCompleted
+        var completed = new JobCompleted
         {
             JobId = job.JobId,
             BatchId = job.BatchId,
@@ -51,30 +56,58 @@ public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
                 TotalMs = Math.Max(0, (now - submittedAt).TotalMilliseconds),
             },
             CompletedAt = now,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
+        Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(completed, url));
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Marks the job failed and publishes <see cref="JobFailed"/> when this call failed it.</summary>
-    public async Task FailedAsync(IPublishEndpoint publish, string jobId, string? batchId, JobFailure failure, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks <paramref name="job"/> failed and publishes <see cref="JobFailed"/> (and its webhook) when this call failed it.
+    /// </summary>
+    public async Task FailedAsync(IPublishEndpoint publish, SubmitJob job, JobFailure failure, CancellationToken cancellationToken)
     {
-        var transition = await jobs.MarkFailedAsync(jobId, failure, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(publish);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(failure);
+        var transition = await jobs.MarkFailedAsync(job.JobId, failure, cancellationToken).ConfigureAwait(false);
         if (!transition.Applied)
         {
             return;
         }
 
-        await publish.Publish(new JobFailed
+        var failed = new JobFailed
         {
-            JobId = jobId,
-            BatchId = batchId,
+            JobId = job.JobId,
+            BatchId = job.BatchId,
             Code = failure.Code,
             Message = failure.Message,
             Retryable = failure.Retryable,
             Attempts = transition.Job?.Attempts ?? 0,
             FailedAt = time.GetUtcNow(),
-        }, cancellationToken).ConfigureAwait(false);
-        await CompleteBatchAsync(publish, batchId, cancellationToken).ConfigureAwait(false);
+        };
+        await publish.Publish(failed, cancellationToken).ConfigureAwait(false);
+        Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(failed, url));
+        await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="JobCanceled"/> for a job whose record says canceled (<paramref name="record"/>, as the cancel
+    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job.
+    /// </summary>
+    public async Task CanceledAsync(IPublishEndpoint publish, string jobId, JobRecord? record, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        var canceled = new JobCanceled
+        {
+            JobId = jobId,
+            BatchId = record?.BatchId,
+            Reason = reason,
+            CanceledAt = time.GetUtcNow(),
+        };
+        await publish.Publish(canceled, cancellationToken).ConfigureAwait(false);
+        Notify(CallbackOf(record), jobId, url => WebhookEvents.For(canceled, url));
+        await CompleteBatchAsync(publish, record?.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Publishes <see cref="BatchCompleted"/> when this call saw the batch's last job end.</summary>
@@ -91,7 +124,7 @@ public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
             return;
         }
 
-        await publish.Publish(new BatchCompleted
+        var completed = new BatchCompleted
         {
             BatchId = batch.BatchId,
             Total = batch.Counts.Total,
@@ -99,7 +132,9 @@ public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
             Failed = batch.Counts.Failed,
             Canceled = batch.Counts.Canceled,
             CompletedAt = batch.CompletedAt ?? time.GetUtcNow(),
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
+        Notify(batch.CallbackUrl, batch.BatchId, url => WebhookEvents.For(completed, url));
     }
 
     /// <summary>The metadata JSON a result stores, and back.</summary>
@@ -108,4 +143,58 @@ public sealed class JobOutcomes(IJobStore jobs, TimeProvider time)
     /// <inheritdoc cref="SerializeMetadata"/>
     public static ResultMetadata DeserializeMetadata(byte[] json) =>
         JsonSerializer.Deserialize<ResultMetadata>(json, ContractJson.Options) ?? throw new JsonException("result metadata is null");
+
+    /// <summary>The callback URL of the job as it was submitted (its recorded request), or null.</summary>
+    private Uri? CallbackOf(JobRecord? record)
+    {
+        if (record is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return record.ReadRequest().CallbackUrl;
+        }
+        catch (JsonException e)
+        {
+            LogUnreadableRequest(logger, record.JobId, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Hands the webhook for <paramref name="subjectId"/> to the publisher when there is a callback URL; never throws, never waits.</summary>
+    private void Notify(Uri? callbackUrl, string subjectId, Func<Uri, WebhookEvent> create)
+    {
+        if (callbackUrl is null)
+        {
+            return;
+        }
+
+        WebhookEvent webhook;
+        try
+        {
+            webhook = create(callbackUrl);
+        }
+        catch (ArgumentException e)
+        {
+            // The contract checks reject such URLs at submission; one that got into a record some other way is logged, not fatal.
+            LogBadCallback(logger, subjectId, callbackUrl.OriginalString, e.Message);
+            return;
+        }
+
+        if (!webhooks.TryPublish(webhook))
+        {
+            LogNotQueued(logger, webhook.EventType, subjectId);
+        }
+    }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Callback URL '{Url}' of {SubjectId} cannot be called: {Reason}")]
+    private static partial void LogBadCallback(ILogger logger, string subjectId, string url, string reason);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Debug, Message = "Webhook {EventType} of {SubjectId} not queued (filtered out by Pipeline:Webhooks:Events, webhooks disabled, or the queue is full)")]
+    private static partial void LogNotQueued(ILogger logger, string eventType, string subjectId);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Job {JobId}: the recorded request cannot be read, so its callback is not called: {Reason}")]
+    private static partial void LogUnreadableRequest(ILogger logger, string jobId, string reason);
 }

@@ -3,13 +3,25 @@ using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Worker.Tests.Fakes;
 
-/// <summary>The job store's contract (forward-only, terminal once) in memory.</summary>
+/// <summary>The job store's contract (forward-only, terminal once; batches inserted once, completed once) in memory.</summary>
 internal sealed class InMemoryJobStore : IJobStore
 {
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BatchRecord> _batches = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private int _jobInserts;
+    private int _batchInserts;
 
     public JobRecord? this[string jobId] => _jobs.GetValueOrDefault(jobId);
+
+    /// <summary>Job inserts that created a record.</summary>
+    public int JobInserts => Volatile.Read(ref _jobInserts);
+
+    /// <summary>Batch inserts that created (or completed an implicit) record.</summary>
+    public int BatchInserts => Volatile.Read(ref _batchInserts);
+
+    /// <summary>Every recorded job.</summary>
+    public IReadOnlyCollection<JobRecord> Jobs => [.. _jobs.Values];
 
     public Task<JobInsert> InsertAsync(NewJob job, CancellationToken cancellationToken = default)
     {
@@ -21,12 +33,22 @@ internal sealed class InMemoryJobStore : IJobStore
             }
 
             var now = DateTimeOffset.UtcNow;
+            if (job.BatchId is not null && !_batches.ContainsKey(job.BatchId))
+            {
+                // As PostgresJobStore: a job naming an unknown batch creates an open, open-ended batch record.
+                _batches[job.BatchId] = new BatchRecord
+                {
+                    BatchId = job.BatchId, Status = BatchStatus.Open, Counts = new BatchCounts(0, 0, 0, 0, 0), SubmittedAt = now, CreatedAt = now,
+                };
+            }
+
             var record = new JobRecord
             {
                 JobId = job.JobId, BatchId = job.BatchId, Kind = job.Kind, Priority = job.Priority, Status = JobStatus.Queued,
                 RequestJson = job.RequestJson, SubmittedAt = job.SubmittedAt ?? now, CreatedAt = now, UpdatedAt = now,
             };
             _jobs[job.JobId] = record;
+            _jobInserts++;
             return Task.FromResult(new JobInsert(true, record));
         }
     }
@@ -51,14 +73,66 @@ internal sealed class InMemoryJobStore : IJobStore
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
         Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Canceled, ErrorMessage = reason });
 
-    public Task<BatchInsert> InsertBatchAsync(NewBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<BatchInsert> InsertBatchAsync(NewBatch batch, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var created = false;
+            if (!_batches.TryGetValue(batch.BatchId, out var existing) || existing.ExpectedJobs is null)
+            {
+                _batches[batch.BatchId] = new BatchRecord
+                {
+                    BatchId = batch.BatchId, Status = BatchStatus.Open, ExpectedJobs = batch.ExpectedJobs, CallbackUrl = batch.CallbackUrl,
+                    Counts = new BatchCounts(0, 0, 0, 0, 0), SubmittedAt = batch.SubmittedAt ?? now, CreatedAt = existing?.CreatedAt ?? now,
+                };
+                created = true;
+                _batchInserts++;
+            }
 
-    public Task<BatchRecord?> GetBatchAsync(string batchId, CancellationToken cancellationToken = default) => Task.FromResult<BatchRecord?>(null);
+            return Task.FromResult(new BatchInsert(created, WithCounts(_batches[batch.BatchId])));
+        }
+    }
+
+    public Task<BatchRecord?> GetBatchAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_batches.TryGetValue(batchId, out var batch) ? WithCounts(batch) : null);
+        }
+    }
 
     public Task<IReadOnlyList<JobRecord>> ListBatchJobsAsync(string batchId, string? afterJobId, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<JobRecord>>([]);
+        Task.FromResult<IReadOnlyList<JobRecord>>([.. _jobs.Values
+            .Where(j => j.BatchId == batchId && (afterJobId is null || string.CompareOrdinal(j.JobId, afterJobId) > 0))
+            .OrderBy(j => j.JobId, StringComparer.Ordinal).Take(limit)]);
 
-    public Task<BatchRecord?> TryCompleteBatchAsync(string batchId, CancellationToken cancellationToken = default) => Task.FromResult<BatchRecord?>(null);
+    public Task<BatchRecord?> TryCompleteBatchAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_batches.TryGetValue(batchId, out var batch) || batch.Status != BatchStatus.Open || batch.ExpectedJobs is not { } expected
+                || WithCounts(batch).Counts.Ended < expected)
+            {
+                return Task.FromResult<BatchRecord?>(null);
+            }
+
+            var completed = batch with { Status = BatchStatus.Completed, CompletedAt = DateTimeOffset.UtcNow };
+            _batches[batchId] = completed;
+            return Task.FromResult<BatchRecord?>(WithCounts(completed));
+        }
+    }
+
+    private BatchRecord WithCounts(BatchRecord batch)
+    {
+        var jobs = _jobs.Values.Where(j => j.BatchId == batch.BatchId).ToList();
+        int Count(JobStatus status) => jobs.Count(j => j.Status == status);
+        return batch with
+        {
+            Counts = new BatchCounts(Count(JobStatus.Queued), Count(JobStatus.Running), Count(JobStatus.Succeeded), Count(JobStatus.Failed),
+                Count(JobStatus.Canceled)),
+        };
+    }
 
     private Task<JobTransition> Move(string jobId, Func<JobStatus, bool> allowed, Func<JobRecord, JobRecord> change)
     {

@@ -1,0 +1,94 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Engine;
+using Pipeline.Storage.Inputs;
+using Pipeline.Storage.Jobs;
+using Pipeline.Storage.Results;
+using Pipeline.Webhooks;
+using Pipeline.Worker.Consumers;
+using Pipeline.Worker.Hosting;
+using Pipeline.Worker.Jobs;
+
+namespace Pipeline.Worker.Tests.Fakes;
+
+/// <summary>
+/// The worker's consumers over MassTransit's in-memory harness with in-memory stores, a scripted engine and a webhook
+/// publisher that records what it is handed. Without <c>jobConsumer</c>, jobs the batch consumer sends are only recorded
+/// as sent (nothing runs them), so a test can look at exactly what a fan-out sent.
+/// </summary>
+internal sealed class WorkerHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public WorkerHarness(bool jobConsumer = true)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IJobStore>(Jobs);
+        services.AddSingleton<IResultStore>(Results);
+        services.AddSingleton<IInputStore>(new EmptyInputStore());
+        services.AddSingleton<IJobEngine>(Engine);
+        services.AddSingleton<IWebhookPublisher>(Webhooks);
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<EngineJobFactory>();
+        services.AddSingleton<JobOutcomes>();
+        services.AddOptions<WorkerOptions>().Configure(o =>
+        {
+            o.Capacity = 4;
+            o.RetryLimit = 2;
+            o.RetryMinInterval = TimeSpan.FromMilliseconds(10);
+            o.RetryMaxInterval = TimeSpan.FromMilliseconds(50);
+            o.RetryIntervalDelta = TimeSpan.FromMilliseconds(10);
+            o.ProgressInterval = TimeSpan.FromMilliseconds(10);
+        });
+        services.AddMassTransitTestHarness(x =>
+        {
+            // Waits end on a match; only a wait that finds nothing lasts the inactivity timeout (a loaded machine needs slack).
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(30), testInactivityTimeout: TimeSpan.FromSeconds(5));
+            x.AddConsumer<SubmitBatchConsumer, SubmitBatchConsumerDefinition>();
+            x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
+            if (jobConsumer)
+            {
+                x.AddConsumer<SubmitJobConsumer, SubmitJobConsumerDefinition>();
+                x.AddConsumer<SubmitJobFaultConsumer, SubmitJobFaultConsumerDefinition>();
+                x.AddConsumer<JobCanceledConsumer, JobCanceledConsumerDefinition>();
+            }
+        });
+        _provider = services.BuildServiceProvider(validateScopes: true);
+        Bus = _provider.GetRequiredService<ITestHarness>();
+    }
+
+    public InMemoryJobStore Jobs { get; } = new();
+
+    public InMemoryResultStore Results { get; } = new();
+
+    public ScriptedEngine Engine { get; } = new();
+
+    public RecordingWebhookPublisher Webhooks { get; } = new();
+
+    public RecordingLoggerProvider Logs { get; } = new();
+
+    public ITestHarness Bus { get; }
+
+    public Task StartAsync() => Bus.Start();
+
+    /// <summary>Waits (30 s at most) until <paramref name="condition"/> holds.</summary>
+    public static async Task Poll(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not reached within 30 s: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bus.Stop();
+        await _provider.DisposeAsync();
+    }
+}
