@@ -34,6 +34,9 @@ internal sealed class CliConsole
     /// <summary>True when stdout is an interactive terminal.</summary>
     public bool IsTerminal { get; }
 
+    /// <summary>Reads an environment variable (tests pass their own, so parallel runs do not share the process's).</summary>
+    public Func<string, string?> Variables { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Spectre's console over <see cref="Out"/>, for tables and progress.</summary>
     public IAnsiConsole Ansi { get; }
 

@@ -21,8 +21,13 @@ internal static class PipelineCli
               pipeline pack list                              the packs found
               pipeline bench --quick                          speed ratios on this machine
 
+            Against a running Pipeline API ($PIPELINE_API_URL, $PIPELINE_API_KEY, or --api and --api-key):
+              pipeline submit jobs.jsonl --watch              a JSONL manifest of jobs as a batch, with a progress bar
+              pipeline watch BATCH                            progress of a submitted batch
+              pipeline fetch BATCH --out results/             its PNGs and jobs.jsonl (re-run to resume)
+
             Every image is written as NAME.png with NAME.json beside it (seed, steps, order, timings: enough to reproduce it).
-            Exit codes: 0 ok, 1 job failures, 2 bad usage or input.
+            Exit codes: 0 ok, 1 job failures, 2 bad usage or input, 3 the API unreachable or failing.
             """);
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(GenerateCommand.Create(console));
@@ -31,6 +36,9 @@ internal static class PipelineCli
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(PackCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(SubmitCommand.Create(console));
+        root.Subcommands.Add(WatchCommand.Create(console));
+        root.Subcommands.Add(FetchCommand.Create(console));
         return root;
     }
 

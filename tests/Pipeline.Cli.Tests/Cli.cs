@@ -12,11 +12,15 @@ internal static class Cli
 
     public static string TinyPack => Path.Combine(Fixtures, "tiny-pack");
 
-    public static async Task<CliRun> RunAsync(params string[] args)
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> as the only environment variables the command sees.</summary>
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await PipelineCli.RunAsync(args, new CliConsole(output, error, isTerminal: false));
+        var console = new CliConsole(output, error, isTerminal: false) { Variables = name => environment.GetValueOrDefault(name) };
+        var code = await PipelineCli.RunAsync(args, console);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
