@@ -16,6 +16,9 @@ public static class RepoPaths
     /// <summary>The worker host's own build output (built before these tests, which reference it).</summary>
     public static string WorkerDll => Path.Combine(Root, "src", "Pipeline.Worker", "bin", Configuration, "net10.0", "linux-x64", "Pipeline.Worker.dll");
 
+    /// <summary>The `pipeline` CLI's build output (built before these tests through a project reference that copies nothing).</summary>
+    public static string CliDll => Path.Combine(Root, "src", "Pipeline.Cli", "bin", Configuration, "net10.0", "linux-x64", "pipeline.dll");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
