@@ -150,6 +150,20 @@ public sealed class BatchEndpointsTests : IAsyncLifetime
         Assert.Contains("limit", parameters);
     }
 
+    [Fact]
+    public async Task OpenApi_DeclaresTheApiKeyHeader()
+    {
+        using var anonymous = _api.CreateHttp(apiKey: null);
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+
+        var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        var requirement = document.RootElement.GetProperty("security")[0];
+
+        Assert.Equal(("apiKey", "header", "X-Api-Key"),
+            (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        Assert.True(requirement.TryGetProperty("ApiKey", out _), requirement.ToString());
+    }
+
     private async Task SubmitAsync(string batchId, int count)
     {
         var body = new { batchId, jobs = Enumerable.Range(0, count).Select(_ => new { kind = "generation", steps = 2 }).ToArray() };
