@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Engine;
@@ -120,6 +121,23 @@ public sealed class JobWebhookTests
     }
 
     [Fact]
+    public async Task DisabledPublisher_InformsAtStartAndWarnsOnlyOnTheFirstDroppedCallback()
+    {
+        using var logs = new RecordingLoggerProvider();
+        using var factory = new LoggerFactoryOf(logs);
+        var publisher = new DisabledWebhookPublisher(new Logger<DisabledWebhookPublisher>(factory));
+
+        await publisher.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False(publisher.TryPublish(WebhookEvents.For(new JobCanceled { JobId = $"j{i}", CanceledAt = DateTimeOffset.UtcNow }, Callback)));
+        }
+
+        var levels = logs.Entries.Select(e => e.Level).ToList();
+        Assert.Equal([LogLevel.Information, LogLevel.Warning, LogLevel.Debug, LogLevel.Debug], levels);
+    }
+
+    [Fact]
     public void AddWorkerWebhooks_Secret_SigningDispatcherWithOptionsBound()
     {
         using var host = Build(new Dictionary<string, string?>
@@ -158,4 +176,18 @@ public sealed class JobWebhookTests
     }
 
     private static SubmitJob Job(string id) => new() { JobId = id, Kind = JobKinds.Generation, Steps = 4, CallbackUrl = Callback };
+}
+
+/// <summary>A logger factory over one provider, for constructing a typed logger by hand.</summary>
+internal sealed class LoggerFactoryOf(ILoggerProvider provider) : ILoggerFactory
+{
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
+
+    public void Dispose()
+    {
+    }
 }
