@@ -1,12 +1,13 @@
 """Export a trained run (EMA VQGAN + EMA denoiser) as a model pack: three ONNX graphs, golden vectors, manifest.
 
     python3 -m pipeline_training.export --run training/runs/emoji32 --out models/emoji-32 \
-        [--quality q.json] [--name emoji-32 --version 1.0.0]
+        [--quality q.json] [--name emoji-32 --version 1.0.0] [--int8]
 
 The pack contract (DESIGN.md section 2, schemas/model-pack.schema.json):
 - vq_encoder.onnx: image float32 [batch,3,H,W] in [0,1] -> token_ids int64 [batch,N] (nearest code, row-major)
 - vq_decoder.onnx: token_ids int64 [batch,N] (0..V-1) -> image float32 [batch,3,H,W], unclamped
 - denoiser.onnx:   token_ids int64 [batch,N] (0..V, V = MASK) -> logits float32 [batch,N,V]
+- denoiser.int8.onnx (optional, `--int8`): the same denoiser with int8 weights (quantize.py), same signature
 Opset 17; only axis 0 ("batch") is dynamic; every other declared dimension is pinned to its static size.
 
 `export_pack` is the reusable entry point; the paper exporter (paper_export.py) and the tiny test pack
@@ -215,11 +216,13 @@ def export_graphs(vq: VQAutoEncoder, denoiser: Transformer, out_dir: Path) -> di
 # --------------------------------------------------------------------------------------------- pack
 
 def export_pack(vqgan: VQAutoEncoder, denoiser: Transformer, out_dir: Path, manifest_fields: dict,
-                golden_inputs: GoldenInputs, notice: str | None = None, tolerance: dict | None = None) -> dict:
+                golden_inputs: GoldenInputs, notice: str | None = None, tolerance: dict | None = None,
+                int8: bool = False) -> dict:
     """Writes a complete pack into out_dir (replaced atomically-ish: built in a temp sibling, then renamed).
 
     manifest_fields: name, version and anything else of the manifest (description, sampling, provenance,
     license, quality); image/latent/codebook/mask/opset/graphs/golden are derived from the models.
+    int8: also write the optional int8 denoiser (quantize.py; manifest graphs.denoiserInt8).
     Returns the manifest.
     """
     out_dir = Path(out_dir)
@@ -258,6 +261,11 @@ def export_pack(vqgan: VQAutoEncoder, denoiser: Transformer, out_dir: Path, mani
         if notice is not None:
             (tmp / manifest.get("license", {}).get("noticeFile", "NOTICE")).write_text(notice)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        if int8:
+            from .quantize import add_int8_denoiser
+
+            add_int8_denoiser(tmp, log=lambda *_: None)
+            manifest = json.loads((tmp / "manifest.json").read_text())
         if out_dir.exists():
             shutil.rmtree(out_dir)
         tmp.rename(out_dir)
@@ -276,7 +284,8 @@ def _jsonable(obj):
 
 
 def verify_pack(pack_dir: Path) -> dict:
-    """Re-checks a written pack: graphs pass the checker with the manifest's shapes, SHA-256s match."""
+    """Re-checks a written pack: graphs (the optional int8 denoiser too) pass the checker with the manifest's
+    shapes, SHA-256s match."""
     pack_dir = Path(pack_dir)
     manifest = json.loads((pack_dir / "manifest.json").read_text())
     for key, g in manifest["graphs"].items():
@@ -284,6 +293,9 @@ def verify_pack(pack_dir: Path) -> dict:
         if sha256_file(path) != g["sha256"]:
             raise ValueError(f"{g['file']}: sha256 mismatch")
         check_graph(path, {t["name"]: t["shape"] for t in g["inputs"] + g["outputs"]})
+        if key == "denoiserInt8" and (g["inputs"], g["outputs"]) != (manifest["graphs"]["denoiser"]["inputs"],
+                                                                    manifest["graphs"]["denoiser"]["outputs"]):
+            raise ValueError(f"{g['file']}: inputs/outputs differ from the fp32 denoiser's")
     golden = json.loads((pack_dir / manifest["golden"]).read_text())
     for name, t in golden["tensors"].items():
         size = (pack_dir / "golden" / t["file"]).stat().st_size
@@ -337,6 +349,8 @@ def main(argv=None) -> None:
     p.add_argument("--max-steps", type=int, default=256)
     p.add_argument("--default-order", default="confidence", choices=["reference", "exact-k", "confidence"])
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--int8", action="store_true",
+                   help="also write the optional int8 denoiser (denoiser.int8.onnx, graphs.denoiserInt8; see quantize.py)")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -359,7 +373,7 @@ def main(argv=None) -> None:
         "quality": quality,
     }
     golden = emoji_golden_inputs(vq, args.data)
-    manifest = export_pack(vq, dn, args.out, fields, golden, notice=EMOJI_NOTICE)
+    manifest = export_pack(vq, dn, args.out, fields, golden, notice=EMOJI_NOTICE, int8=args.int8)
     verify_pack(args.out)
     sizes = {g["file"]: (args.out / g["file"]).stat().st_size for g in manifest["graphs"].values()}
     print(f"wrote {args.out}: " + ", ".join(f"{f} {s / 1e6:.1f} MB" for f, s in sizes.items()))

@@ -2,7 +2,8 @@
 
     PYTHONPATH=training python3 -m pipeline_training.make_test_pack [--out tests/fixtures/tiny-pack]
 
-16x16 RGB images -> 8x8 = 64 tokens, codebook 32 (MASK = 32), 2-layer x 32 denoiser. Fixed seed, so the
+16x16 RGB images -> 8x8 = 64 tokens, codebook 32 (MASK = 32), 2-layer x 32 denoiser, and its int8 variant
+(denoiser.int8.onnx, graphs.denoiserInt8; quantize.py) so the C# tests exercise the int8 path cheaply. Fixed seed, so the
 weights (and golden vectors) are reproducible with the same PyTorch build. The codebook is re-seeded from
 encoder outputs of random images (as the trainer's dead-code restarts do), so the random encoder maps
 images to many different codes rather than one.
@@ -67,6 +68,7 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("tests/fixtures/tiny-pack"))
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-int8", action="store_true", help="leave out the int8 denoiser")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     vq, dn, gen = build_tiny_models()
@@ -85,7 +87,7 @@ def main(argv=None) -> None:
         },
         "license": {"weights": "CC0-1.0", "attribution": []},
     }
-    export_pack(vq, dn, args.out, fields, golden)
+    export_pack(vq, dn, args.out, fields, golden, int8=not args.no_int8)
     verify_pack(args.out)
     total = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
     print(f"wrote {args.out} ({total / 1e3:.0f} kB)")
