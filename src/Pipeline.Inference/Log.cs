@@ -10,8 +10,8 @@ internal static partial class Log
     public static partial void CudaFallback(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Loaded model pack {Name} {Version} from {Directory} on {Provider} in {ElapsedMs} ms")]
-    public static partial void PackLoaded(ILogger logger, string name, string version, string directory, ExecutionProvider provider, long elapsedMs);
+        Message = "Loaded model pack {Name} {Version} from {Directory} on {Provider} (denoiser {Precision}) in {ElapsedMs} ms")]
+    public static partial void PackLoaded(ILogger logger, string name, string version, string directory, ExecutionProvider provider, DenoiserPrecision precision, long elapsedMs);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignoring {Path}: {Reason}")]
     public static partial void PackSkipped(ILogger logger, string path, string reason);

@@ -19,12 +19,16 @@ namespace Pipeline.Inference;
 public sealed class ModelPack : IDisposable
 {
     private readonly OnnxGraph[] _graphs;
+    private readonly SessionFactory _sessions;
 
-    private ModelPack(string directory, ModelPackManifest manifest, ExecutionProvider provider, OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser)
+    private ModelPack(string directory, ModelPackManifest manifest, ExecutionProvider provider, DenoiserPrecision precision, SessionFactory sessions,
+        OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser)
     {
         Directory = directory;
         Manifest = manifest;
         ActiveProvider = provider;
+        DenoiserPrecision = precision;
+        _sessions = sessions;
         _graphs = [encoder, decoder, denoiser];
         Codec = new OnnxVqCodec(encoder, decoder, manifest);
         Denoiser = new OnnxDenoiser(denoiser, manifest);
@@ -38,13 +42,18 @@ public sealed class ModelPack : IDisposable
     /// <summary>The provider the sessions actually run on (<see cref="ExecutionProvider.Cpu"/> or <see cref="ExecutionProvider.Cuda"/>, never Auto).</summary>
     public ExecutionProvider ActiveProvider { get; }
 
+    /// <summary>Which denoiser graph <see cref="Denoiser"/> runs (<see cref="InferenceOptions.DenoiserPrecision"/>).</summary>
+    public DenoiserPrecision DenoiserPrecision { get; }
+
     public IDenoiser Denoiser { get; }
 
     public IVqCodec Codec { get; }
 
     /// <summary>
     /// Reads and validates <paramref name="directory"/>/manifest.json, checks each graph file's SHA-256, creates the
-    /// sessions and checks each graph's real signature against the manifest.
+    /// sessions and checks each graph's real signature against the manifest. The denoiser is the graph of
+    /// <see cref="InferenceOptions.DenoiserPrecision"/>: <c>graphs.denoiser</c>, or <c>graphs.denoiserInt8</c>, which a
+    /// pack may lack (then this throws, saying how to add it).
     /// </summary>
     /// <exception cref="ModelPackException">Anything wrong with the pack; the message says what and where.</exception>
     public static ModelPack Load(string directory, InferenceOptions? options = null, ILogger? logger = null)
@@ -63,8 +72,13 @@ public sealed class ModelPack : IDisposable
         }
 
         var manifest = ManifestReader.Read(Path.Combine(directory, "manifest.json"));
-        GraphSpec[] specs = [manifest.Graphs.Encoder, manifest.Graphs.Decoder, manifest.Graphs.Denoiser];
-        string[] roles = ["encoder", "decoder", "denoiser"];
+        var precision = sessions.DenoiserPrecision;
+        var denoiser = manifest.Graphs.DenoiserFor(precision) ?? throw new ModelPackException(
+            $"Pack '{manifest.Name}' at {directory} has no int8 denoiser (manifest graphs.denoiserInt8), but the int8 denoiser was asked for " +
+            "(--precision int8, Pipeline__Models__DenoiserPrecision=Int8 or InferenceOptions.DenoiserPrecision). Add one with " +
+            $"`PYTHONPATH=training python3 -m pipeline_training.quantize --pack {directory}` (from the repository root), or run the pack at float32.");
+        GraphSpec[] specs = [manifest.Graphs.Encoder, manifest.Graphs.Decoder, denoiser];
+        string[] roles = ["encoder", "decoder", DenoiserRole(precision)];
         var paths = specs.Select((spec, i) => VerifiedFile(directory, manifest.Name, roles[i], spec)).ToArray();
 
         InferenceSession[] created;
@@ -88,8 +102,8 @@ public sealed class ModelPack : IDisposable
                     string.Join(Environment.NewLine + "- ", errors));
             }
 
-            var pack = new ModelPack(directory, manifest, provider, graphs[0], graphs[1], graphs[2]);
-            Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, stopwatch.ElapsedMilliseconds);
+            var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2]);
+            Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, stopwatch.ElapsedMilliseconds);
             return pack;
         }
         catch
@@ -100,6 +114,47 @@ public sealed class ModelPack : IDisposable
     }
 
     public void Dispose() => Array.ForEach(_graphs, g => g.Dispose());
+
+    /// <summary>The manifest's name for the denoiser graph of <paramref name="precision"/> ("denoiser", "denoiserInt8").</summary>
+    public static string DenoiserRole(DenoiserPrecision precision) => precision == DenoiserPrecision.Int8 ? "denoiserInt8" : "denoiser";
+
+    /// <summary>
+    /// A denoiser over this pack's graph of <paramref name="precision"/> in a session of its own, on
+    /// <see cref="ActiveProvider"/>, with the same file and signature checks as <see cref="Load(string, InferenceOptions?, ILogger?)"/>;
+    /// null when the pack has no such graph. For verification of the graph the pack does not serve with; the caller
+    /// disposes the result.
+    /// </summary>
+    /// <exception cref="ModelPackException">The graph's file or signature is wrong.</exception>
+    internal OwnedDenoiser? OpenDenoiser(DenoiserPrecision precision)
+    {
+        if (Manifest.Graphs.DenoiserFor(precision) is not { } spec)
+        {
+            return null;
+        }
+
+        var role = DenoiserRole(precision);
+        var path = VerifiedFile(Directory, Manifest.Name, role, spec);
+        InferenceSession session;
+        try
+        {
+            session = _sessions.CreateOn([path], ActiveProvider)[0];
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackException($"Pack '{Manifest.Name}' at {Directory}: ONNX Runtime could not create the {role} session ({ActiveProvider}): {e.Message}", e);
+        }
+
+        var graph = new OnnxGraph(session, spec);
+        var errors = GraphSignatureCheck.Compare(role, spec, session).ToList();
+        if (errors.Count > 0)
+        {
+            graph.Dispose();
+            throw new ModelPackException($"Pack '{Manifest.Name}' at {Directory}: the ONNX graphs disagree with manifest.json:{Environment.NewLine}- " +
+                string.Join(Environment.NewLine + "- ", errors));
+        }
+
+        return new OwnedDenoiser(new OnnxDenoiser(graph, Manifest), graph);
+    }
 
     private static string VerifiedFile(string directory, string pack, string role, GraphSpec spec)
     {

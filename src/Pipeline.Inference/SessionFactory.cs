@@ -17,6 +17,9 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     /// <summary>The provider asked for, for messages.</summary>
     public ExecutionProvider Requested => options.Provider;
 
+    /// <summary>Which denoiser graph packs load.</summary>
+    public DenoiserPrecision DenoiserPrecision => options.DenoiserPrecision;
+
     /// <summary>Creates one session per file, all on the same provider; the caller owns and disposes them.</summary>
     public (InferenceSession[] Sessions, ExecutionProvider Active) Create(IReadOnlyList<string> modelPaths)
     {
@@ -48,6 +51,13 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
             return (sessions, ExecutionProvider.Cpu);
         }
     }
+
+    /// <summary>
+    /// Sessions on a provider already chosen (a pack's <see cref="ModelPack.ActiveProvider"/>): for a graph opened
+    /// after the pack, so that it runs where the pack runs. The caller owns and disposes them.
+    /// </summary>
+    public InferenceSession[] CreateOn(IReadOnlyList<string> modelPaths, ExecutionProvider active) =>
+        CreateAll(modelPaths, cuda: active == ExecutionProvider.Cuda);
 
     private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda)
     {

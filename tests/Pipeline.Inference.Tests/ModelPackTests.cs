@@ -26,6 +26,7 @@ public class ModelPackTests
             m["codebookSize"] = 16;
             m["maskId"] = 16;
             m["graphs"]!["denoiser"]!["outputs"]![0]!["shape"] = new JsonArray("batch", 64, 16);
+            m["graphs"]!["denoiserInt8"]!["outputs"]![0]!["shape"] = new JsonArray("batch", 64, 16);
         });
 
         var e = Assert.Throws<ModelPackException>(() => ModelPack.Load(copy.Directory, Cpu));

@@ -39,8 +39,41 @@ internal static partial class ManifestValidator
         long h = m.Image.Height, w = m.Image.Width, n = m.SequenceLength, v = m.CodebookSize;
         CheckGraph("encoder", m.Graphs.Encoder, new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), errors);
         CheckGraph("decoder", m.Graphs.Decoder, new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), errors);
-        CheckGraph("denoiser", m.Graphs.Denoiser, new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), new(TensorSpec.DtypeFloat32, TensorShape.Batched(n, v)), errors);
+        Expected tokens = new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), logits = new(TensorSpec.DtypeFloat32, TensorShape.Batched(n, v));
+        CheckGraph("denoiser", m.Graphs.Denoiser, tokens, logits, errors);
+        if (m.Graphs.DenoiserInt8 is { } int8)
+        {
+            CheckGraph("denoiserInt8", int8.Graph, tokens, logits, errors);
+            CheckQuantizedDenoiser(m.Graphs, int8, errors);
+        }
+
         return errors;
+    }
+
+    // The int8 denoiser stands in for the float32 one: the same tensors, by name too, in its own file.
+    private static void CheckQuantizedDenoiser(GraphSet graphs, QuantizedGraphSpec int8, List<string> errors)
+    {
+        var fp32 = graphs.Denoiser;
+        if (!int8.Inputs.SequenceEqual(fp32.Inputs) || !int8.Outputs.SequenceEqual(fp32.Outputs))
+        {
+            errors.Add("graphs.denoiserInt8 inputs/outputs must be the denoiser's (same names, types and shapes): it replaces that graph.");
+        }
+
+        if (new[] { graphs.Encoder.File, graphs.Decoder.File, fp32.File }.Contains(int8.File, StringComparer.Ordinal))
+        {
+            errors.Add($"graphs.denoiserInt8.file '{int8.File}' must be a file of its own, not another graph's.");
+        }
+
+        var p = int8.Parity;
+        if (!(double.IsFinite(p.MaxAbsDiff) && p.MaxAbsDiff > 0))
+        {
+            errors.Add($"graphs.denoiserInt8.parity.maxAbsDiff {p.MaxAbsDiff} must be a positive number.");
+        }
+
+        if (!(p.MinTop1Agreement is >= 0 and <= 1))
+        {
+            errors.Add($"graphs.denoiserInt8.parity.minTop1Agreement {p.MinTop1Agreement} must be between 0 and 1.");
+        }
     }
 
     private static void CheckSampling(SamplingDefaults? s, Action<bool, string> check)

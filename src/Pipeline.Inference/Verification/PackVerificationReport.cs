@@ -3,6 +3,8 @@ using System.Globalization;
 namespace Pipeline.Inference;
 
 /// <summary>How far a pack's ONNX graphs, run here, are from the exporter's PyTorch outputs on the golden inputs.</summary>
+/// <param name="DenoiserTop1Agreement">Share of golden positions where the float32 denoiser's argmax equals the golden one's.</param>
+/// <param name="DenoiserInt8">The int8 denoiser against the same float32 golden logits, when the pack has one.</param>
 public sealed record PackVerificationReport(
     string PackName,
     ExecutionProvider Provider,
@@ -11,18 +13,41 @@ public sealed record PackVerificationReport(
     double DecoderMaxAbsDiff,
     double DecoderTolerance,
     double DenoiserMaxAbsDiff,
-    double DenoiserTolerance)
+    double DenoiserTolerance,
+    double DenoiserTop1Agreement,
+    QuantizedDenoiserCheck? DenoiserInt8)
 {
-    /// <summary>Encoder ids all equal, and both float outputs within tolerance (NaN never passes).</summary>
-    public bool Passed => EncoderIdMismatches == 0 && DecoderMaxAbsDiff <= DecoderTolerance && DenoiserMaxAbsDiff <= DenoiserTolerance;
+    /// <summary>Encoder ids all equal, both float outputs within tolerance (NaN never passes), and the int8 denoiser (if any) within its stated parity.</summary>
+    public bool Passed => EncoderIdMismatches == 0 && DecoderMaxAbsDiff <= DecoderTolerance && DenoiserMaxAbsDiff <= DenoiserTolerance
+        && (DenoiserInt8?.Passed ?? true);
 
     /// <summary>One line per graph, for logs and the `pipeline pack verify` command.</summary>
-    public override string ToString() => string.Join(
-        Environment.NewLine,
-        $"pack {PackName} on {Provider}: {(Passed ? "PASS" : "FAIL")}",
-        $"  encoder:  {EncoderIdMismatches} of {EncoderIds} token ids differ {Mark(EncoderIdMismatches == 0)}",
-        string.Create(CultureInfo.InvariantCulture, $"  decoder:  max |diff| {DecoderMaxAbsDiff:G3} (tolerance {DecoderTolerance:G3}) {Mark(DecoderMaxAbsDiff <= DecoderTolerance)}"),
-        string.Create(CultureInfo.InvariantCulture, $"  denoiser: max |diff| {DenoiserMaxAbsDiff:G3} (tolerance {DenoiserTolerance:G3}) {Mark(DenoiserMaxAbsDiff <= DenoiserTolerance)}"));
+    public override string ToString()
+    {
+        var lines = new List<string>
+        {
+            $"pack {PackName} on {Provider}: {(Passed ? "PASS" : "FAIL")}",
+            $"  encoder:  {EncoderIdMismatches} of {EncoderIds} token ids differ {Mark(EncoderIdMismatches == 0)}",
+            string.Create(CultureInfo.InvariantCulture, $"  decoder:  max |diff| {DecoderMaxAbsDiff:G3} (tolerance {DecoderTolerance:G3}) {Mark(DecoderMaxAbsDiff <= DecoderTolerance)}"),
+            string.Create(CultureInfo.InvariantCulture, $"  denoiser: max |diff| {DenoiserMaxAbsDiff:G3} (tolerance {DenoiserTolerance:G3}), top-1 agreement {DenoiserTop1Agreement * 100:F1}% {Mark(DenoiserMaxAbsDiff <= DenoiserTolerance)}"),
+        };
+        if (DenoiserInt8 is { } q)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  denoiser int8 ({q.File}) vs float32 golden: max |diff| {q.MaxAbsDiff:G3} (tolerance {q.Tolerance:G3}), " +
+                $"top-1 agreement {q.Top1Agreement * 100:F1}% of {q.Positions} positions (at least {q.MinTop1Agreement * 100:F0}%) {Mark(q.Passed)}"));
+        }
 
-    private static string Mark(bool ok) => ok ? "ok" : "FAIL";
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    internal static string Mark(bool ok) => ok ? "ok" : "FAIL";
+}
+
+/// <summary>The int8 denoiser on the golden grids against the float32 golden logits, and the pack's stated parity.</summary>
+/// <param name="Positions">Token positions compared (golden grids × tokens).</param>
+public sealed record QuantizedDenoiserCheck(string File, double MaxAbsDiff, double Tolerance, double Top1Agreement, double MinTop1Agreement, int Positions)
+{
+    /// <summary>Max |diff| within the tolerance and top-1 agreement at or above the floor (NaN never passes).</summary>
+    public bool Passed => MaxAbsDiff <= Tolerance && Top1Agreement >= MinTop1Agreement;
 }

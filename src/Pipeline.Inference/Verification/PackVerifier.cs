@@ -4,11 +4,14 @@ namespace Pipeline.Inference;
 /// Runs a pack's golden inputs through its loaded graphs and compares with the exporter's PyTorch outputs:
 /// encoder token ids exactly, decoder pixels and denoiser logits by max absolute difference against the
 /// tolerances stored with the vectors. Catches export bugs (layout, normalisation, MASK handling) and runtime
-/// or provider differences before a pack serves jobs.
+/// or provider differences before a pack serves jobs. Both denoiser graphs are checked when the pack has the int8
+/// one (whichever the pack serves with; the other gets a session of its own for the check): the int8 graph against
+/// the same float32 golden logits, within the parity the manifest states for it (max |diff| and top-1 agreement),
+/// which also catches a CPU whose int8 kernels compute something else (e.g. 16-bit saturation on x86 without VNNI).
 /// </summary>
 public static class PackVerifier
 {
-    /// <exception cref="ModelPackException">The pack names no golden vectors, or they are unreadable.</exception>
+    /// <exception cref="ModelPackException">The pack names no golden vectors, they are unreadable, or the other denoiser graph cannot be loaded.</exception>
     public static PackVerificationReport Verify(ModelPack pack)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -28,8 +31,15 @@ public static class PackVerifier
 
         var grids = golden["denoiser.token_ids"];
         var expectedLogits = golden["denoiser.logits"].Floats!;
-        var logits = new float[expectedLogits.Length];
-        pack.Denoiser.Forward(grids.Longs!, grids.Batch, logits);
+        var v = pack.Manifest.CodebookSize;
+        var logits = RunDenoiser(pack, DenoiserPrecision.Float32, grids, expectedLogits.Length)!;
+
+        QuantizedDenoiserCheck? int8 = null;
+        if (pack.Manifest.Graphs.DenoiserInt8 is { } spec && RunDenoiser(pack, DenoiserPrecision.Int8, grids, expectedLogits.Length) is { } int8Logits)
+        {
+            int8 = new QuantizedDenoiserCheck(spec.File, MaxAbsDiff(int8Logits, expectedLogits), spec.Parity.MaxAbsDiff,
+                Top1Agreement(int8Logits, expectedLogits, v), spec.Parity.MinTop1Agreement, expectedLogits.Length / v);
+        }
 
         return new PackVerificationReport(
             pack.Manifest.Name,
@@ -39,7 +49,29 @@ public static class PackVerifier
             MaxAbsDiff(decoded, expectedImage),
             golden.DecoderTolerance,
             MaxAbsDiff(logits, expectedLogits),
-            golden.DenoiserTolerance);
+            golden.DenoiserTolerance,
+            Top1Agreement(logits, expectedLogits, v),
+            int8);
+    }
+
+    // All golden grids in one call, as the exporter measured them (the int8 graph's activation scale spans the batch).
+    private static float[]? RunDenoiser(ModelPack pack, DenoiserPrecision precision, GoldenTensor grids, int logitCount)
+    {
+        var logits = new float[logitCount];
+        if (pack.DenoiserPrecision == precision)
+        {
+            pack.Denoiser.Forward(grids.Longs!, grids.Batch, logits);
+            return logits;
+        }
+
+        using var other = pack.OpenDenoiser(precision);
+        if (other is null)
+        {
+            return null;
+        }
+
+        other.Denoiser.Forward(grids.Longs!, grids.Batch, logits);
+        return logits;
     }
 
     // NaN anywhere makes the result NaN, which fails every tolerance check.
@@ -58,5 +90,41 @@ public static class PackVerifier
         }
 
         return max;
+    }
+
+    /// <summary>Share of positions (rows of <paramref name="v"/> logits) whose argmax (first maximum) is the same in both.</summary>
+    internal static double Top1Agreement(float[] actual, float[] expected, int v)
+    {
+        var positions = expected.Length / v;
+        var agree = 0;
+        for (var p = 0; p < positions; p++)
+        {
+            if (ArgMax(actual.AsSpan(p * v, v)) == ArgMax(expected.AsSpan(p * v, v)))
+            {
+                agree++;
+            }
+        }
+
+        return positions == 0 ? 1 : (double)agree / positions;
+    }
+
+    // The first maximum; -1 when the row holds a NaN (the max |diff| check fails such a graph anyway).
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (float.IsNaN(row[i]))
+            {
+                return -1;
+            }
+
+            if (row[i] > row[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 }

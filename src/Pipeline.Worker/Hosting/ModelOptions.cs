@@ -22,6 +22,12 @@ public sealed class ModelOptions
     /// <summary>Execution provider: Auto (CUDA when it loads, else CPU), Cpu or Cuda. Default Auto.</summary>
     public ExecutionProvider Provider { get; set; } = ExecutionProvider.Auto;
 
+    /// <summary>
+    /// Denoiser graph of every pack: Float32, or Int8 (the pack's optional int8-quantized denoiser, faster on CPUs with
+    /// int8 dot-product instructions; a pack without it fails to load). Default Float32.
+    /// </summary>
+    public DenoiserPrecision DenoiserPrecision { get; set; } = DenoiserPrecision.Float32;
+
     /// <summary>ONNX Runtime threads inside one operator; 0 lets it choose. Default 0.</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
@@ -35,7 +41,7 @@ public sealed class ModelOptions
         var registry = new ModelPackRegistryOptions
         {
             DefaultPackName = DefaultPack,
-            Inference = new InferenceOptions { Provider = Provider, IntraOpThreads = IntraOpThreads },
+            Inference = new InferenceOptions { Provider = Provider, IntraOpThreads = IntraOpThreads, DenoiserPrecision = DenoiserPrecision },
         };
         return SearchDirectories.Count == 0
             ? registry

@@ -1,0 +1,20 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Pipeline.Inference;
+
+/// <summary>Which of a pack's denoiser graphs runs (manifest <c>graphs.denoiser</c> or <c>graphs.denoiserInt8</c>).</summary>
+public enum DenoiserPrecision
+{
+    /// <summary>The float32 denoiser every pack has (denoiser.onnx). The default.</summary>
+    [SuppressMessage("Naming", "CA1720", Justification = "The precision's own name; also the configuration value.")]
+    Float32 = 0,
+
+    /// <summary>
+    /// The optional int8 graph (dynamic quantization: int8 weights per output column, uint8 activations per tensor at
+    /// run time; training/pipeline_training/quantize.py). Faster on CPUs with int8 dot-product instructions (AVX-512
+    /// VNNI, AVX-VNNI); its logits are within the pack's stated parity tolerance of the float32 ones, not equal, and
+    /// a row's logits depend slightly on the other rows of its batch. A pack without the graph fails to load.
+    /// </summary>
+    [SuppressMessage("Naming", "CA1720", Justification = "The precision's own name; also the configuration value.")]
+    Int8 = 1,
+}
