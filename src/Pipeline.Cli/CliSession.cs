@@ -62,7 +62,7 @@ internal sealed class CliSession : IAsyncDisposable
             defaults with
             {
                 SearchDirectories = [.. searched.Distinct(StringComparer.Ordinal)],
-                Inference = new InferenceOptions { Provider = settings.Provider, IntraOpThreads = settings.Threads },
+                Inference = settings.Inference,
             },
             loggers.CreateLogger<ModelPackRegistry>());
         return new CliSession(settings, console, loggers, registry, searched);

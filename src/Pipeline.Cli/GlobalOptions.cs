@@ -17,6 +17,8 @@ internal static class GlobalOptions
 
     public static Option<int> Threads { get; } = CreateThreads();
 
+    public static Option<DenoiserPrecision> Precision { get; } = CreatePrecision();
+
     public static Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Log more (debug level) to stderr; the default is warnings and errors only",
@@ -28,6 +30,7 @@ internal static class GlobalOptions
         root.Options.Add(Models);
         root.Options.Add(Provider);
         root.Options.Add(Threads);
+        root.Options.Add(Precision);
         root.Options.Add(Verbose);
     }
 
@@ -35,7 +38,8 @@ internal static class GlobalOptions
         result.GetValue(Models)?.FullName,
         result.GetValue(Provider),
         result.GetValue(Threads),
-        result.GetValue(Verbose));
+        result.GetValue(Verbose),
+        result.GetValue(Precision));
 
     private static Option<ExecutionProvider> CreateProvider()
     {
@@ -50,6 +54,35 @@ internal static class GlobalOptions
                 : Fail(r, $"--provider must be auto, cpu or cuda; got '{string.Join(' ', r.Tokens.Select(t => t.Value))}'"),
         };
         return option;
+    }
+
+    private static Option<DenoiserPrecision> CreatePrecision() => new("--precision")
+    {
+        Description = "Denoiser graph: fp32 (default), or int8 (the pack's optional int8-quantized denoiser: faster on CPUs with " +
+            "int8 dot-product instructions, logits within the pack's stated tolerance; a pack without it fails to load)",
+        Recursive = true,
+        HelpName = "fp32|int8",
+        DefaultValueFactory = _ => DenoiserPrecision.Float32,
+        CustomParser = r => r.Tokens.Count == 1 && ParsePrecision(r.Tokens[0].Value) is { } p
+            ? p
+            : FailPrecision(r, $"--precision must be fp32 or int8; got '{string.Join(' ', r.Tokens.Select(t => t.Value))}'"),
+    };
+
+    /// <summary>"fp32"/"float32" or "int8" (any case); null otherwise.</summary>
+    public static DenoiserPrecision? ParsePrecision(string value) => value.ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => DenoiserPrecision.Float32,
+        "int8" => DenoiserPrecision.Int8,
+        _ => null,
+    };
+
+    /// <summary>The spelling --precision takes: fp32 or int8.</summary>
+    public static string Name(DenoiserPrecision precision) => precision == DenoiserPrecision.Int8 ? "int8" : "fp32";
+
+    private static DenoiserPrecision FailPrecision(System.CommandLine.Parsing.ArgumentResult r, string message)
+    {
+        r.AddError(message);
+        return default;
     }
 
     private static Option<int> CreateThreads()
@@ -79,4 +112,9 @@ internal static class GlobalOptions
 }
 
 /// <summary>The global options of one invocation.</summary>
-internal sealed record GlobalSettings(string? ModelsDirectory, ExecutionProvider Provider, int Threads, bool Verbose);
+internal sealed record GlobalSettings(string? ModelsDirectory, ExecutionProvider Provider, int Threads, bool Verbose,
+    DenoiserPrecision Precision = DenoiserPrecision.Float32)
+{
+    /// <summary>How packs are loaded: provider, threads and denoiser precision.</summary>
+    public InferenceOptions Inference => new() { Provider = Provider, IntraOpThreads = Threads, DenoiserPrecision = Precision };
+}

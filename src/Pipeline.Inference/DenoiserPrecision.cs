@@ -10,10 +10,11 @@ public enum DenoiserPrecision
     Float32 = 0,
 
     /// <summary>
-    /// The optional int8 graph (dynamic quantization: int8 weights per output column, uint8 activations per tensor at
-    /// run time; training/pipeline_training/quantize.py). Faster on CPUs with int8 dot-product instructions (AVX-512
-    /// VNNI, AVX-VNNI); its logits are within the pack's stated parity tolerance of the float32 ones, not equal, and
-    /// a row's logits depend slightly on the other rows of its batch. A pack without the graph fails to load.
+    /// The optional int8 graph (denoiser.int8.onnx, made by training/pipeline_training/quantize.py: int8 weights with
+    /// a scale per output column, activations quantized to 8 bits at run time). About 2× faster on CPUs with int8
+    /// dot-product instructions (AVX-512 VNNI, AVX-VNNI); its logits are within the pack's stated parity tolerance of
+    /// the float32 ones, not equal, so the same seed gives other tokens than at Float32 (but the same tokens run after
+    /// run). A pack without the graph fails to load.
     /// </summary>
     [SuppressMessage("Naming", "CA1720", Justification = "The precision's own name; also the configuration value.")]
     Int8 = 1,

@@ -10,6 +10,7 @@ namespace Pipeline.Cli.Bench;
 /// <param name="BatchedSizes">MaxBatch values compared with 1 on the same jobs.</param>
 /// <param name="ReferenceSteps">Steps of the comparison with the Python reference sampler.</param>
 /// <param name="ReferenceBatch">Batch of that comparison (jobs and engine slots on our side).</param>
+/// <param name="ReferenceRepeats">Runs of each side of that comparison; the best counts (neighbours on a shared machine only ever slow a run down).</param>
 internal sealed record BenchPlan(
     string Mode,
     int[] ForwardBatches,
@@ -20,18 +21,19 @@ internal sealed record BenchPlan(
     int BatchedSteps,
     int[] BatchedSizes,
     int ReferenceSteps,
-    int ReferenceBatch)
+    int ReferenceBatch,
+    int ReferenceRepeats)
 {
-    public static BenchPlan Standard { get; } = new("standard", [1, 4, 16, 32], 1.0, [8, 16, 32, 64], 32, 32, 32, [16, 32], 32, 16);
+    public static BenchPlan Standard { get; } = new("standard", [1, 4, 16, 32], 1.0, [8, 16, 32, 64], 32, 32, 32, [16, 32], 32, 16, 3);
 
     /// <summary>Seconds, for tests: every table printed, nothing measured well.</summary>
-    public static BenchPlan Quick { get; } = new("quick", [1, 4], 0.05, [4, 8], 4, 4, 4, [4], 4, 4);
+    public static BenchPlan Quick { get; } = new("quick", [1, 4], 0.05, [4, 8], 4, 4, 4, [4], 4, 4, 1);
 
     /// <summary>
     /// The paper architecture (24 × 512, 256 tokens, 1024 codes, 256 px VQGAN) on 2 cores: few steps, small batches.
     /// A batch-1 forward took 6.4 s on a busy 2-core machine, so every table is held to a few dozen forward rows.
     /// </summary>
-    public static BenchPlan Paper { get; } = new("paper", [1, 2, 4], 2.0, [4], 4, 4, 2, [4], 4, 4);
+    public static BenchPlan Paper { get; } = new("paper", [1, 2, 4], 2.0, [4], 4, 4, 2, [4], 4, 4, 1);
 
     public int LargestBatch => new[] { ForwardBatches.Max(), MaxBatch, BatchedSizes.Max(), ReferenceBatch }.Max();
 }

@@ -19,8 +19,9 @@ internal static class ReferenceBench
 
     /// <param name="packDirectory">The pack whose denoiser architecture (manifest provenance) the reference builds.</param>
     /// <param name="checkpoint">The training checkpoint of those weights, when it is at hand.</param>
+    /// <param name="repeats">Runs of the sampler; the best (shortest) counts, as on our side.</param>
     public static async Task<Result> RunAsync(string? repositoryRoot, string packDirectory, string? checkpoint, int steps, int batch,
-        int threads, CancellationToken cancellationToken)
+        int threads, int repeats, CancellationToken cancellationToken)
     {
         if (repositoryRoot is null)
         {
@@ -40,7 +41,7 @@ internal static class ReferenceBench
             UseShellExecute = false,
         };
         foreach (var argument in (string[])["-m", "pipeline_training.bench_reference", "--pack", packDirectory,
-                     "--steps", Str(steps), "--batch", Str(batch), "--seed", "0"])
+                     "--steps", Str(steps), "--batch", Str(batch), "--seed", "0", "--repeats", Str(Math.Max(1, repeats))])
         {
             start.ArgumentList.Add(argument);
         }

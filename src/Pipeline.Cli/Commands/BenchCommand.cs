@@ -19,13 +19,15 @@ internal static class BenchCommand
         var noReference = new Option<bool>("--no-reference") { Description = "Skip the comparison with the Python reference sampler" };
         var command = new Command("bench", """
             Measure speed as ratios side by side in one run, on one pack:
-              - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32;
+              - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32, fp32 and int8 side by side when the
+                pack has an int8 denoiser;
               - engine generation at 8, 16, 32, 64 steps vs the raw time of exactly the forwards and decodes it ran
                 (overhead; goal ≤ 5%);
               - batched (max batch 16, 32) vs one job at a time on the same jobs;
-              - vs the Python reference sampler on the same architecture, steps and batch (goal ≥ 4x), run with
-                OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that process only; "skipped: why" when Python, torch or
-                the training folder are missing.
+              - vs the Python reference sampler (fp32) on the same architecture, steps, batch and 1/t unmask order, our
+                side with the fp32 and int8 denoisers (goal ≥ 4x), run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+                unset for that process only; "skipped: why" when Python, torch or the training folder are missing.
+            Engine and batching tables run the --precision given (default fp32).
             The paper pack is made by: PYTHONPATH=training python3 -m pipeline_training.paper_export --random-init --out models/paper-random
 
             Examples:

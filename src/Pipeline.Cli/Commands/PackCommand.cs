@@ -32,14 +32,14 @@ internal static class PackCommand
             await using (session.ConfigureAwait(false))
             {
                 var table = new Table().Border(TableBorder.Simple)
-                    .AddColumns("name", "version", "image", "tokens", "codebook", "steps (min/default/max)", "folder");
+                    .AddColumns("name", "version", "image", "tokens", "codebook", "denoiser", "steps (min/default/max)", "folder");
                 var rows = 0;
                 foreach (var (folder, manifest, error) in Discover(session.SearchDirectories))
                 {
                     rows++;
                     if (manifest is null)
                     {
-                        table.AddRow("[red]invalid[/]", "-", "-", "-", "-", "-", Markup.Escape($"{folder}: {error}"));
+                        table.AddRow("[red]invalid[/]", "-", "-", "-", "-", "-", "-", Markup.Escape($"{folder}: {error}"));
                         continue;
                     }
 
@@ -51,6 +51,7 @@ internal static class PackCommand
                         $"{manifest.Image.Width}x{manifest.Image.Height}",
                         $"{manifest.Latent.Height}x{manifest.Latent.Width}",
                         manifest.CodebookSize.ToString(CultureInfo.InvariantCulture),
+                        manifest.Graphs.DenoiserInt8 is null ? "fp32" : "fp32, int8",
                         $"{s?.MinSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.DefaultSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.MaxSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
                         Markup.Escape(folder));
                 }
@@ -77,7 +78,9 @@ internal static class PackCommand
         };
         var command = new Command("verify", """
             Load a pack (manifest checks, SHA-256 of each graph, graph signatures) and run its golden vectors: the ONNX
-            graphs here must reproduce the exporter's PyTorch outputs. Exit code 1 when anything fails.
+            graphs here must reproduce the exporter's PyTorch outputs. A pack with the optional int8 denoiser has that
+            graph checked too, against the same float32 logits, within the tolerance and top-1 agreement its manifest
+            states. Exit code 1 when anything fails.
 
             Examples:
               pipeline pack verify
@@ -97,7 +100,7 @@ internal static class PackCommand
                 {
                     if (asked is not null && File.Exists(Path.Combine(asked, "manifest.json")))
                     {
-                        owned = pack = ModelPack.Load(asked, new InferenceOptions { Provider = session.Settings.Provider, IntraOpThreads = session.Settings.Threads },
+                        owned = pack = ModelPack.Load(asked, session.Settings.Inference,
                             session.Loggers.CreateLogger<ModelPack>());
                     }
                     else
