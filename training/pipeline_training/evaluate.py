@@ -17,6 +17,14 @@ Measured:
   random tokens decoded by the same VQGAN (a prior that learned nothing).
 Generated images are clamped and rounded to 8 bits, as served PNGs are.
 
+Scoring generations made elsewhere (e.g. by the C# engine, fp32 against int8: Python has no ONNX Runtime here):
+
+    python3 -m pipeline_training.evaluate --images out/fp32 out/int8 [--json scores.json]
+
+computes, for each folder, the FD of its PNGs (every image of the pack's size; larger ones such as a
+contact sheet are skipped) against the same held-out set with the same classifier, and prints a table with
+the noise floor beside it; nothing is generated and no denoiser is needed.
+
 Writes OUT/table.md, OUT/quality.json (merged into the pack manifest by the exporter: `export --quality`),
 OUT/details.json (timings, forward rows, seeds), a contact sheet per setting (OUT/<order>_<steps>.png, 64
 samples, x2 nearest) and OUT/samples.png (64 generations of the best confidence setting, then variations
@@ -398,6 +406,46 @@ def table_md(q: dict, d: dict) -> str:
     return "\n".join(lines)
 
 
+def read_png_folder(folder: Path, size: int) -> tuple[torch.Tensor, int]:
+    """Every *.png of `folder` (sorted by name) that is size x size RGB(A), as [n, 3, size, size] in [0, 1] (alpha
+    flattened onto white, as the data set is); returns the images and how many other PNGs were skipped."""
+    images, skipped = [], 0
+    for path in sorted(Path(folder).glob("*.png")):
+        with Image.open(path) as img:
+            if img.size != (size, size):
+                skipped += 1
+                continue
+            rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        images.append(np.asarray(Image.alpha_composite(white, rgba).convert("RGB")))
+    if not images:
+        raise SystemExit(f"{folder}: no {size}x{size} PNG")
+    return to_tensor(np.stack(images)), skipped
+
+
+def score_folders(folders: list[Path], data_path: Path, classifier_path: Path, seed: int = 0, log=print) -> list[dict]:
+    """FD of each folder's PNGs against the held-out set, in the classifier's features (as `evaluate` computes it
+    for its own generations), plus the noise floor (a held-out-sized train subset, same seed as `evaluate`)."""
+    data = load(data_path)
+    classifier, cls_state = load_classifier(classifier_path)
+    held = to_tensor(data["held_x"])
+    size = held.shape[-1]
+    f_held = features(classifier, held)
+    pick = torch.randperm(len(data["train_x"]), generator=torch.Generator().manual_seed(seed + 7))[: len(held)]
+    floor = frechet_distance(features(classifier, to_tensor(data["train_x"][pick.numpy()])), f_held)
+    rows = [{"folder": "held-out vs train subset (noise floor)", "images": len(held), "fd": round(floor, 4)}]
+    for folder in folders:
+        images, skipped = read_png_folder(folder, size)
+        rows.append({"folder": str(folder), "images": len(images), "skipped": skipped,
+                     "fd": round(frechet_distance(features(classifier, images), f_held), 4)})
+    log(f"FD against the {len(held)} held-out images of {data_path.name}, features of {classifier_path} "
+        f"(held-out accuracy {_fmt(cls_state.get('summary', {}).get('held_accuracy'))}); lower is better")
+    log("| images | n | FD |\n|---|---:|---:|")
+    for r in rows:
+        log(f"| {r['folder']} | {r['images']} | {r['fd']:.3f} |")
+    return rows
+
+
 def _fmt(x) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 
@@ -421,8 +469,17 @@ def main(argv=None) -> None:
     p.add_argument("--quick", action="store_true", help="a few samples, for tests: not a measurement")
     p.add_argument("--allow-vqgan-mismatch", action="store_true",
                    help="evaluate even if the denoiser was trained on another VQGAN step's tokens")
+    p.add_argument("--images", type=Path, nargs="+", metavar="DIR",
+                   help="only score these folders of PNGs (e.g. C# engine output at fp32 and int8): FD of each "
+                        "against the held-out set; no generation, no denoiser needed")
+    p.add_argument("--json", type=Path, help="with --images: also write the scores here")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.images:
+        rows = score_folders(args.images, args.data, args.classifier or args.run / "classifier.pt", seed=args.seed)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        return
     evaluate(args.run, args.data, args.out or args.run / "eval", samples=args.samples, batch=args.batch,
              steps=args.steps, orders=tuple(args.orders), temperature=args.temperature, seed=args.seed,
              quick=args.quick, allow_vqgan_mismatch=args.allow_vqgan_mismatch,

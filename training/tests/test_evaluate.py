@@ -144,3 +144,31 @@ def test_expected_rows_matches_the_sampler(order, steps):
     S.sample(order, Recorder(), 400, steps, 1.0, torch.Generator().manual_seed(0), active_rows_only=True,
              counter=counter)
     assert counter.rows == pytest.approx(expected_rows(order, steps, N, 400), rel=0.03)
+
+
+def test_images_mode_scores_png_folders_against_held_out(tmp_path):
+    """`evaluate --images DIR...` (for generations made by the C# engine): FD per folder, oversized PNGs skipped."""
+    d = fake_data(n_train=40, n_held=30)
+    data_path = tmp_path / "data.npz"
+    np.savez_compressed(data_path, **d)
+    model, summary = train_classifier(d["train_x"], d["train_category"], d["held_x"], d["held_category"],
+                                      n_classes=3, epochs=1, batch=8, widths=(8, 16), log=lambda *_: None)
+    save_classifier(tmp_path / "c.pt", model, summary, d["categories"])
+    like = tmp_path / "like"      # the held-out images themselves, as RGBA PNGs, plus a contact sheet
+    noise = tmp_path / "noise"    # random pixels
+    like.mkdir()
+    noise.mkdir()
+    rng = np.random.default_rng(0)
+    for i, x in enumerate(d["held_x"]):
+        Image.fromarray(x).convert("RGBA").save(like / f"generation-{i:03d}.png")
+        Image.fromarray(rng.integers(0, 256, x.shape, dtype=np.uint8)).save(noise / f"generation-{i:03d}.png")
+    Image.new("RGB", (100, 70)).save(like / "contact-sheet.png")
+    lines = []
+    from pipeline_training.evaluate import score_folders
+    rows = score_folders([like, noise], data_path, tmp_path / "c.pt", log=lines.append)
+    assert [r["images"] for r in rows] == [30, 30, 30] and rows[1]["skipped"] == 1
+    assert abs(rows[1]["fd"]) < 1e-6 < rows[2]["fd"]
+    assert any(f"| {like} | 30 |" in line for line in lines)
+    evaluate_main(["--images", str(like), "--data", str(data_path), "--classifier", str(tmp_path / "c.pt"),
+                   "--json", str(tmp_path / "s.json"), "--threads", "1"])
+    assert json.loads((tmp_path / "s.json").read_text())[1]["fd"] == rows[1]["fd"]
