@@ -69,6 +69,12 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = options.InterOpThreads,
         };
+        if (!options.AllowSpinning)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+
         if (cuda)
         {
             sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);

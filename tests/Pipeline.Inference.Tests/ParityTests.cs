@@ -40,6 +40,22 @@ public class ParityTests : IDisposable
     }
 
     [Fact]
+    public void Forward_WithoutSpinningThreadPools_GivesTheSameLogits()
+    {
+        // The worker turns spinning off (its threads share the cores with the broker and database clients): a session
+        // config entry ONNX Runtime must accept, and one that changes scheduling only, never the numbers.
+        using var quiet = ModelPack.Load(TinyPack.FixtureDirectory, new InferenceOptions { Provider = ExecutionProvider.Cpu, AllowSpinning = false });
+        var grids = _golden["denoiser.token_ids"];
+        var expected = new float[grids.Batch * 64 * 32];
+        var actual = new float[grids.Batch * 64 * 32];
+
+        _pack.Denoiser.Forward(grids.Longs, grids.Batch, expected);
+        quiet.Denoiser.Forward(grids.Longs, grids.Batch, actual);
+
+        Assert.InRange(MaxAbsDiff(actual, expected), 0, 1e-5);
+    }
+
+    [Fact]
     public void Forward_RowByRow_MatchesTheBatchedRun()
     {
         // Rows of a batch must not see each other (no padding or attention leak across the batch axis).
