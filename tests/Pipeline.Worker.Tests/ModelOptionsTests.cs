@@ -34,3 +34,25 @@ public class ModelOptionsTests
             registry.Inference);
     }
 }
+
+public class WorkerOptionsTests
+{
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(4, 5)]
+    [InlineData(16, 20)]
+    public void InFlight_DefaultsToCapacityPlusAQuarter(int capacity, int expected)
+    {
+        var options = new WorkerOptions { Capacity = capacity };
+
+        Assert.Equal((expected, expected), (options.EffectivePrefetch, options.EffectiveConcurrency));
+    }
+
+    [Fact]
+    public void InFlight_ExplicitSettingsWin()
+    {
+        var options = new WorkerOptions { Capacity = 16, PrefetchCount = 16, ConcurrentMessageLimit = 8 };
+
+        Assert.Equal((16, 8), (options.EffectivePrefetch, options.EffectiveConcurrency));
+    }
+}
