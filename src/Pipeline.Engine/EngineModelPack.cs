@@ -26,6 +26,9 @@ public sealed record EngineModelPack(
     IVqCodec Codec,
     PackSamplingDefaults Defaults)
 {
+    /// <summary>Which denoiser graph runs, as results record it: "fp32" (the pack's denoiser) or "int8" (its quantized one).</summary>
+    public string DenoiserPrecision { get; init; } = "fp32";
+
     /// <summary>N = h × w tokens per image.</summary>
     public int SequenceLength => LatentHeight * LatentWidth;
 

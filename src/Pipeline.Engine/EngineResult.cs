@@ -10,6 +10,8 @@ public sealed record ResultMetadata
     public required string Kind { get; init; }
     public required string ModelPack { get; init; }
     public required string ModelVersion { get; init; }
+    /// <summary>The denoiser graph that sampled it: "fp32" or "int8" (the same seed gives other tokens at the other precision).</summary>
+    public string DenoiserPrecision { get; init; } = "fp32";
     public required long Seed { get; init; }
     public required string Priority { get; init; }
     public required int StepsRequested { get; init; }

@@ -16,6 +16,7 @@ internal static class ResultFactory
             Kind = JobPreparer.Lower(job.Kind),
             ModelPack = prepared.Pack.Name,
             ModelVersion = prepared.Pack.Version,
+            DenoiserPrecision = prepared.Pack.DenoiserPrecision,
             Seed = job.Seed,
             Priority = JobPreparer.Lower(job.Priority),
             StepsRequested = state.Steps.Requested,

@@ -104,5 +104,24 @@ public sealed class AdapterTests : IDisposable
         Assert.Equal([200, 100, 50], inpainted.Rgb[^3..]);
     }
 
+    [Theory]
+    [InlineData(DenoiserPrecision.Float32, "fp32")]
+    [InlineData(DenoiserPrecision.Int8, "int8")]
+    public async Task JobEngine_OverAdapters_RecordsTheDenoiserPrecisionInTheResult(DenoiserPrecision precision, string recorded)
+    {
+        using var registry = new ModelPackRegistry(new ModelPackRegistryOptions
+        {
+            SearchDirectories = [Cli.Fixtures],
+            DefaultPackName = "tiny-test",
+            Inference = new InferenceOptions { Provider = ExecutionProvider.Cpu, DenoiserPrecision = precision },
+        }, NullLogger<ModelPackRegistry>.Instance);
+        await using var engine = new JobEngine(new RegistryPackProvider(registry), new ImagingImageCodec(), new EngineOptions { MaxBatch = 1 },
+            TimeProvider.System, NullLogger<JobEngine>.Instance);
+
+        var result = await engine.RunAsync(new EngineJob { JobId = "p", Kind = JobKind.Generation, Seed = 1, Steps = 2 });
+
+        Assert.Equal(recorded, result.Metadata.DenoiserPrecision);
+    }
+
     public void Dispose() => _registry.Dispose();
 }

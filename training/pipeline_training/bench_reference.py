@@ -76,7 +76,7 @@ def bench(model: Transformer, steps: int, batch: int, temperature: float = 1.0, 
         elapsed = time.perf_counter() - t0
         if elapsed < best:
             best, counter = elapsed, c
-    return {"steps": steps, "batch": batch, "seconds": round(best, 4), "images_per_s": round(batch / best, 4),
+    return {"steps": steps, "batch": batch, "seconds": round(best, 6), "images_per_s": round(batch / best, 4),
             "forwards": counter.forwards, "forward_rows": counter.rows}
 
 

@@ -62,7 +62,10 @@ public sealed class RegistryPackProvider : IModelPackProvider
         ArgumentNullException.ThrowIfNull(pack);
         var m = pack.Manifest;
         var engine = new EngineModelPack(m.Name, m.Version, m.Image.Width, m.Image.Height, m.Latent.Height, m.Latent.Width,
-            m.CodebookSize, pack.Denoiser, pack.Codec, SamplingDefaultsOf(m.Sampling));
+            m.CodebookSize, pack.Denoiser, pack.Codec, SamplingDefaultsOf(m.Sampling))
+        {
+            DenoiserPrecision = pack.DenoiserPrecision == Pipeline.Inference.DenoiserPrecision.Int8 ? "int8" : "fp32",
+        };
         engine.EnsureConsistent();
         return engine;
     }

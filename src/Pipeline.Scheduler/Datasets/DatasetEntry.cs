@@ -44,6 +44,9 @@ public sealed record DatasetEntry
     /// <summary>That pack's version.</summary>
     public required string ModelVersion { get; init; }
 
+    /// <summary>Denoiser graph that sampled it ("fp32" or "int8"), when recorded.</summary>
+    public string? DenoiserPrecision { get; init; }
+
     /// <summary>Unmask order used, when recorded.</summary>
     public string? Order { get; init; }
 

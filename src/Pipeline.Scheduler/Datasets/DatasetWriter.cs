@@ -150,6 +150,7 @@ public sealed partial class DatasetWriter(
             StepsUsed = Int(root, "stepsUsed") ?? throw new InvalidDataException($"result metadata of {job.JobId} has no stepsUsed"),
             ModelPack = Text(root, "modelPack") ?? throw new InvalidDataException($"result metadata of {job.JobId} has no modelPack"),
             ModelVersion = Text(root, "modelVersion") ?? throw new InvalidDataException($"result metadata of {job.JobId} has no modelVersion"),
+            DenoiserPrecision = Text(root, "denoiserPrecision"),
             Order = Text(root, "order"),
             ScheduleId = run.ScheduleId,
             PeriodStart = run.PeriodStart,
