@@ -121,6 +121,39 @@ public sealed class PipelineFlowTests
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [ServiceFact]
+    public async Task Cancel_RunningJob_StopsBetweenIterationsEndsCanceledWorkerKeepsServing()
+    {
+        await using var pipeline = await TestPipeline.StartAsync("cancel-running");
+        // emoji-32 at its most steps: long enough (hundreds of forwards) to be caught mid-run.
+        await pipeline.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["Pipeline:Models:SearchDirectories:0"] = Path.Combine(RepoPaths.Root, "models"),
+            ["Pipeline:Models:DefaultPack"] = "emoji-32",
+        });
+        await pipeline.Client.SubmitAsync(new { jobId = "cancel-running", kind = "generation", priority = "interactive", steps = 256, modelPack = "emoji-32" });
+        await Poll.UntilAsync(async () => await pipeline.Client.GetJobAsync("cancel-running") is { } job
+            && job["status"]!.GetValue<string>() == "running" && job["progress"]!["step"]!.GetValue<int>() > 0,
+            TimeSpan.FromSeconds(60), () => "cancel-running reported progress");
+
+        using var cancel = await pipeline.Client.Http.PostAsync(new Uri("/v1/jobs/cancel-running/cancel", UriKind.Relative),
+            System.Net.Http.Json.JsonContent.Create(new { reason = "changed my mind" }));
+        var canceled = (await pipeline.Client.WaitForAllAsync(["cancel-running"], TimeSpan.FromSeconds(60)))["cancel-running"];
+        await pipeline.Client.SubmitAsync(new { jobId = "after-cancel", kind = "generation", priority = "interactive", steps = 4, modelPack = "emoji-32" });
+        var after = (await pipeline.Client.WaitForAllAsync(["after-cancel"], TimeSpan.FromSeconds(60)))["after-cancel"];
+        using var result = await pipeline.Client.Http.GetAsync(new Uri("/v1/jobs/cancel-running/result", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal("canceled", canceled["status"]!.GetValue<string>());
+        Assert.Equal("changed my mind", canceled["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(1, canceled["attempts"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Conflict, result.StatusCode); // the job has no result: it ended canceled
+        Assert.Equal("succeeded", after["status"]!.GetValue<string>());
+        // Stopped between iterations: the worker stored no result and the job never reached its last step.
+        Assert.InRange(canceled["progress"]!["step"]!.GetValue<int>(), 1, 255);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(pipeline.StorageRoot, "store"), "cancel-running*", SearchOption.AllDirectories));
+    }
+
     private static void AssertFailed(System.Text.Json.Nodes.JsonObject job, string code)
     {
         Assert.Equal("failed", job["status"]!.GetValue<string>());
