@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -122,34 +123,47 @@ public sealed class PipelineFlowTests
     }
 
     [ServiceFact]
-    public async Task Cancel_RunningJob_StopsBetweenIterationsEndsCanceledWorkerKeepsServing()
+    public async Task Cancel_RunningJob_StopsBetweenIterationsEndsCanceledOthersInItsBatchFinish()
     {
         await using var pipeline = await TestPipeline.StartAsync("cancel-running");
-        // emoji-32 at its most steps: long enough (hundreds of forwards) to be caught mid-run.
+        // 32 emoji-32 jobs share every forward (a 64-token job runs at most 64 forwards, however many steps): seconds
+        // of work on one intra-op thread, so the cancel lands mid-sampling.
         await pipeline.StartWorkerAsync(new Dictionary<string, string?>
         {
             ["Pipeline:Models:SearchDirectories:0"] = Path.Combine(RepoPaths.Root, "models"),
             ["Pipeline:Models:DefaultPack"] = "emoji-32",
+            ["Pipeline:Worker:Capacity"] = "32",
         });
-        await pipeline.Client.SubmitAsync(new { jobId = "cancel-running", kind = "generation", priority = "interactive", steps = 256, modelPack = "emoji-32" });
-        await Poll.UntilAsync(async () => await pipeline.Client.GetJobAsync("cancel-running") is { } job
-            && job["status"]!.GetValue<string>() == "running" && job["progress"]!["step"]!.GetValue<int>() > 0,
-            TimeSpan.FromSeconds(60), () => "cancel-running reported progress");
+        // The one to cancel goes last: the first job admitted would run alone, fast, until the others join.
+        string[] ids = [.. Enumerable.Range(1, 31).Select(i => $"keep-{i:D2}"), "cancel-running"];
+        foreach (var id in ids)
+        {
+            await pipeline.Client.SubmitAsync(new { jobId = id, kind = "generation", priority = "interactive", steps = 256, modelPack = "emoji-32" });
+        }
+
+        // A tight poll of its own (not Poll's back-off): the job must be caught while it samples.
+        var running = Stopwatch.StartNew();
+        while (await pipeline.Client.GetJobAsync("cancel-running") is var job
+            && !(job?["status"]?.GetValue<string>() == "running" && job["progress"]!["step"]!.GetValue<int>() > 0))
+        {
+            Assert.True(running.Elapsed < TimeSpan.FromSeconds(60), "cancel-running not sampling within 60 s");
+            Assert.NotEqual("succeeded", job?["status"]?.GetValue<string>());
+            await Task.Delay(20);
+        }
 
         using var cancel = await pipeline.Client.Http.PostAsync(new Uri("/v1/jobs/cancel-running/cancel", UriKind.Relative),
             System.Net.Http.Json.JsonContent.Create(new { reason = "changed my mind" }));
-        var canceled = (await pipeline.Client.WaitForAllAsync(["cancel-running"], TimeSpan.FromSeconds(60)))["cancel-running"];
-        await pipeline.Client.SubmitAsync(new { jobId = "after-cancel", kind = "generation", priority = "interactive", steps = 4, modelPack = "emoji-32" });
-        var after = (await pipeline.Client.WaitForAllAsync(["after-cancel"], TimeSpan.FromSeconds(60)))["after-cancel"];
+        var jobs = await pipeline.Client.WaitForAllAsync(ids, TimeSpan.FromSeconds(120));
         using var result = await pipeline.Client.Http.GetAsync(new Uri("/v1/jobs/cancel-running/result", UriKind.Relative));
 
+        var canceled = jobs["cancel-running"];
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.Equal("canceled", canceled["status"]!.GetValue<string>());
         Assert.Equal("changed my mind", canceled["error"]!["message"]!.GetValue<string>());
         Assert.Equal(1, canceled["attempts"]!.GetValue<int>());
-        Assert.Equal(HttpStatusCode.Conflict, result.StatusCode); // the job has no result: it ended canceled
-        Assert.Equal("succeeded", after["status"]!.GetValue<string>());
-        // Stopped between iterations: the worker stored no result and the job never reached its last step.
+        Assert.Equal(HttpStatusCode.Conflict, result.StatusCode); // no result: it ended canceled
+        Assert.All(ids[..^1], id => Assert.Equal("succeeded", jobs[id]["status"]!.GetValue<string>()));
+        // Stopped between iterations: it never reached its last step and the worker stored nothing for it.
         Assert.InRange(canceled["progress"]!["step"]!.GetValue<int>(), 1, 255);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(pipeline.StorageRoot, "store"), "cancel-running*", SearchOption.AllDirectories));
     }
