@@ -1,0 +1,242 @@
+using Pipeline.Sampling;
+
+namespace Pipeline.Engine;
+
+/// <summary>
+/// One iteration's model work: encode the newly admitted sources in one batch, plan a step for every active job, run
+/// one batched forward over the rows that commit something, apply each row's logits, and decode the finished jobs in
+/// one batch. A failed batch call fails the jobs in it and no others.
+/// </summary>
+internal sealed partial class PackRunner
+{
+    /// <summary>Encodes the sources of newly admitted jobs in one batched call, masks them and builds their samplers.</summary>
+    private void StartAdmitted()
+    {
+        if (_admitted.Count == 0)
+        {
+            return;
+        }
+
+        _batch.Clear();
+        foreach (var job in _admitted)
+        {
+            if (job.Prepared.Source is null)
+            {
+                StartSampling(job, TokenMasks.Generation(_n, _v));
+            }
+            else
+            {
+                job.Prepared.Source.Pixels.CopyTo(_pixels.AsSpan(_batch.Count * _pixelsPerImage, _pixelsPerImage));
+                _batch.Add(job);
+            }
+        }
+
+        _admitted.Clear();
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        var count = _batch.Count;
+        var started = _time.GetTimestamp();
+        if (!TryBatch("encode", () => _pack.Codec.Encode(_pixels.AsSpan(0, count * _pixelsPerImage), count, _tokens.AsSpan(0, count * _n))))
+        {
+            return;
+        }
+
+        var encodeMs = ResultFactory.Ms(_time, started, _time.GetTimestamp());
+        for (var i = 0; i < count; i++)
+        {
+            _batch[i].EncodeMs = encodeMs;
+            StartSampling(_batch[i], _tokens.AsSpan(i * _n, _n).ToArray());
+        }
+
+        _batch.Clear();
+    }
+
+    private void StartSampling(JobState job, long[] tokens)
+    {
+        try
+        {
+            var prepared = job.Prepared;
+            if (prepared.Strength is { } strength)
+            {
+                TokenMasks.MaskVariation(tokens, strength, job.Job.Seed, _v);
+            }
+            else if (prepared.TokenMask is { } tokenMask)
+            {
+                TokenMasks.Apply(tokens, tokenMask, _v);
+            }
+
+            job.Sampler = new TokenSampler(prepared.Settings with { Steps = job.Steps.Used }, _v, tokens, job.Job.Seed);
+            job.SampleStartedAt = _time.GetTimestamp();
+            _active.Add(job);
+        }
+#pragma warning disable CA1031 // One job's failure must not stop the loop; the exception goes to that job's task.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(job, e);
+        }
+    }
+
+    /// <summary>One step for every active job: plan, one batched forward over the rows that need it, apply.</summary>
+    private void Step()
+    {
+        if (_active.Count == 0)
+        {
+            return;
+        }
+
+        _batch.Clear();
+        foreach (var job in _active)
+        {
+            job.Row = -1;
+            if (job.Sampler!.PlanStep() > 0)
+            {
+                job.Row = _batch.Count;
+                job.Sampler.Tokens.CopyTo(_tokens.AsSpan(job.Row * _n, _n));
+                _batch.Add(job);
+            }
+        }
+
+        var rows = _batch.Count;
+        if (rows > 0 && !TryBatch("forward",
+                () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v))))
+        {
+            _active.RemoveAll(job => job.Row >= 0);
+        }
+
+        _batch.Clear();
+        var keep = 0;
+        for (var i = 0; i < _active.Count; i++)
+        {
+            var job = _active[i];
+            if (!TryApply(job))
+            {
+                continue;
+            }
+
+            if (job.Sampler!.IsFinished)
+            {
+                job.SampleEndedAt = _time.GetTimestamp();
+                LeaveSlot(job);
+                _batch.Add(job);
+            }
+            else
+            {
+                _active[keep++] = job;
+            }
+        }
+
+        _active.RemoveRange(keep, _active.Count - keep);
+        if (_batch.Count > 0)
+        {
+            DecodeFinished();
+        }
+    }
+
+    private bool TryApply(JobState job)
+    {
+        var sampler = job.Sampler!;
+        try
+        {
+            sampler.ApplyStep(job.Row >= 0 ? _logits.AsSpan(job.Row * _n * _v, _n * _v) : []);
+        }
+#pragma warning disable CA1031 // e.g. non-finite logits: that job fails, the batch goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(job, e);
+            return false;
+        }
+
+        if (job.Row >= 0)
+        {
+            job.ForwardPasses++;
+        }
+
+        try
+        {
+            job.Progress?.Report(new JobProgress(job.Job.JobId, sampler.CompletedSteps, sampler.Steps));
+        }
+#pragma warning disable CA1031 // A caller's progress handler is not allowed to break the batch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.ProgressFailed(job.Job.JobId, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>One batched decode for the jobs that finished this iteration, then per job: clamp, composite, PNG.</summary>
+    private void DecodeFinished()
+    {
+        var count = _batch.Count;
+        var started = _time.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            _batch[i].Sampler!.Tokens.CopyTo(_tokens.AsSpan(i * _n, _n));
+        }
+
+        if (!TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage))))
+        {
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var job = _batch[i];
+            try
+            {
+                var image = _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage);
+                // The decoder's output is unclamped (DESIGN §2); PNG and compositing expect [0, 1].
+                foreach (ref var value in image)
+                {
+                    value = Math.Clamp(value, 0f, 1f);
+                }
+
+                var prepared = job.Prepared;
+                if (prepared.PixelMask is { } pixelMask)
+                {
+                    _images.Composite(prepared.Source!.Pixels, pixelMask, _pack.ImageWidth, _pack.ImageHeight, prepared.FeatherPixels, image);
+                }
+
+                var png = _images.EncodePng(image, _pack.ImageWidth, _pack.ImageHeight);
+                Complete(job, ResultFactory.Create(job, png, started, _time.GetTimestamp(), _time));
+            }
+#pragma warning disable CA1031 // Compositing or encoding one job's image must not fail the others.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Fail(job, e);
+            }
+        }
+
+        _batch.Clear();
+    }
+
+    /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails.</summary>
+    private bool TryBatch(string stage, Action call)
+    {
+        try
+        {
+            call();
+            return true;
+        }
+#pragma warning disable CA1031 // A faulted model call fails the jobs in it and no others; the loop keeps serving.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.BatchFailed(stage, _pack.Name, _batch.Count, e);
+            foreach (var job in _batch)
+            {
+                Fail(job, e);
+            }
+
+            _batch.Clear();
+            return false;
+        }
+    }
+}
