@@ -12,15 +12,19 @@ What is rewritten: every MatMul whose B is a constant 2-D float initializer (the
 projections, both MLP layers and the head: all of the transformer's dense weight products). The attention
 products (activation x activation), the embedding lookups, LayerNorm, softmax and GELU stay float32.
 
-Weights: int8, symmetric (zero point 0, range -127..127), one scale per output column (B's last axis):
+Weights: 8-bit, symmetric (levels -127..127), one scale per output column (B's last axis), stored as uint8 with
+zero point 128:
 - per column, because the scale of a column multiplies only that column's dot products, so it factors out of
   the integer sum exactly and costs nothing at run time (ONNX Runtime applies it in the GEMM's output stage),
   while columns of one weight matrix span quite different ranges: a per-tensor scale sized for the largest
   column would leave the small columns a few levels. Per column, every weight is within 1/254 of its own
   column's largest |w| (the report below prints the worst case per tensor);
-- symmetric, because trained weights are centred on zero, and a zero point of 0 on B spares the kernel the
-  correction term (zero point x row sums of A) an asymmetric B needs; -127..127 rather than -128..127 keeps
-  the grid symmetric, so w and -w quantize to q and -q.
+- symmetric, because trained weights are centred on zero; -127..127 rather than -128..127 keeps the grid
+  symmetric, so w and -w quantize to q and -q;
+- stored as uint8 (level + 128), so every product is uint8 x uint8: ONNX Runtime's uint8 x int8 kernels on x86
+  CPUs without VNNI (AVX2; AVX-512 before Cascade Lake) add pairs of products in 16 bits with saturation
+  (vpmaddubsw), which moved the tiny pack's logits by 1.9 on an AVX2 machine; its uint8 x uint8 kernels widen to
+  16 bits first and are exact on every CPU, at the same precision.
 
 Activations are quantized to uint8 at run time, inside the graph, in one of two ways (`--activations`):
 - per-row (default): one scale per row (token), symmetric (scale = max |a| / 127, zero point 128), then
@@ -32,9 +36,8 @@ Activations are quantized to uint8 at run time, inside the graph, in one of two 
   About 12% faster per forward here (fewer nodes; the bias folds into the operator), but a row's logits then
   depend on the other rows of the batch: the same job gives other tokens next to other jobs.
 Both keep LayerNorm/GELU outputs to 8 bits; quality is measured in the pack README (FD).
-int8 x uint8 products: on x86 CPUs without VNNI, ONNX Runtime's AVX2 kernel sums pairs of products in 16 bits,
-which can saturate with full-range int8 weights; `pipeline pack verify` on the serving machine catches that
-(the int8 graph is checked against the golden logits within its stated tolerance).
+`pipeline pack verify` on the serving machine checks the int8 graph against the golden logits within its stated
+tolerance, so a runtime or CPU whose integer kernels compute something else is caught before it serves.
 
 Validation: onnx.checker (full), declared inputs/outputs equal to the fp32 denoiser's, and a run of the new
 graph on the golden denoiser grids (NumPy interpreter, onnx_numpy.py, which reproduces ONNX Runtime's integer
@@ -64,7 +67,8 @@ INT8_KEY = "denoiserInt8"
 MS_DOMAIN = "com.microsoft"
 PARITY_FACTOR = 2.0
 TOP1_SLACK = 0.02
-WEIGHTS_SCHEME = "int8, symmetric (zero point 0, -127..127), one scale per output column"
+WEIGHTS_SCHEME = ("8-bit, symmetric (-127..127), one scale per output column, stored as uint8 with zero point 128 "
+                  "(uint8 x uint8 products: no 16-bit saturation on x86 CPUs without VNNI)")
 ACTIVATION_SCHEMES = {
     "per-row": ("uint8, symmetric (zero point 128), one scale per row (token) computed at run time; "
                 "com.microsoft.MatMulIntegerToFloat; a row's logits do not depend on the other rows of its batch"),
@@ -94,10 +98,15 @@ def quantize_weight(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w = np.asarray(w, dtype=np.float32)
     if w.ndim != 2:
         raise ValueError(f"expected a 2-D weight, got shape {w.shape}")
-    scale = (np.abs(w).max(axis=0) / np.float32(127)).astype(np.float32)
+    scale = (np.abs(w).max(axis=0) / np.float32(WEIGHT_LEVELS)).astype(np.float32)
     scale[scale == 0] = 1.0
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
     return q, scale
+
+
+def stored_weight(q: np.ndarray) -> np.ndarray:
+    """The int8 levels as the graph stores them: uint8 with zero point 128 (see WEIGHT_ZERO_POINT for why)."""
+    return (q.astype(np.int16) + WEIGHT_ZERO_POINT).astype(np.uint8)
 
 
 def dequantize_weight(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -112,6 +121,12 @@ def _consumers(graph: onnx.GraphProto) -> dict[str, list[onnx.NodeProto]]:
     return out
 
 
+WEIGHT_LEVELS = 127
+# Weights are stored as uint8 with this zero point (levels 1..255 for -127..127): see "stored as uint8" above.
+WEIGHT_ZERO_POINT = 128
+WEIGHT_ZERO_POINT_NAME = "q8_weight_zero_point"
+ACTIVATION_LEVELS = 127
+ACTIVATION_ZERO_POINT = 128
 PER_ROW, PER_TENSOR = "per-row", "per-tensor"
 ACTIVATIONS = (PER_ROW, PER_TENSOR)
 _TINY = np.float32(1e-30)  # floor of a row's max |a|: an all-zero row gets a finite scale (and quantizes to 0)
@@ -125,9 +140,9 @@ class _PerRowQuantizer:
     def __init__(self, graph: onnx.GraphProto):
         self.nodes: list[onnx.NodeProto] = []
         self.inits = [numpy_helper.from_array(_TINY, "q8_tiny"),
-                      numpy_helper.from_array(np.float32(1) / np.float32(127), "q8_inv127"),
+                      numpy_helper.from_array(np.float32(1) / np.float32(ACTIVATION_LEVELS), "q8_inv_levels"),
                       numpy_helper.from_array(np.array([-1], np.int64), "q8_flat"),
-                      numpy_helper.from_array(np.array(128, np.uint8), "q8_zero_point")]
+                      numpy_helper.from_array(np.array(ACTIVATION_ZERO_POINT, np.uint8), "q8_zero_point")]
         self._done: dict[str, tuple[str, str]] = {}
         self._taken = {n for node in graph.node for n in (*node.input, *node.output)} | {i.name for i in graph.initializer}
 
@@ -146,12 +161,12 @@ class _PerRowQuantizer:
         n = {key: self._name(f"{base}_q8_{key}") for key in
              ("abs", "max", "max_floor", "scale", "scale_1d", "rows", "zero_points", "shape_2d", "a_2d", "q_2d", "shape", "q")}
         self.inits.append(numpy_helper.from_array(np.array([-1, k], np.int64), n["shape_2d"]))
-        zp_value = numpy_helper.from_array(np.array([128], np.uint8), "value")
+        zp_value = numpy_helper.from_array(np.array([ACTIVATION_ZERO_POINT], np.uint8), "value")
         self.nodes += [
             helper.make_node("Abs", [a], [n["abs"]]),
             helper.make_node("ReduceMax", [n["abs"]], [n["max"]], axes=[-1], keepdims=1),
             helper.make_node("Max", [n["max"], "q8_tiny"], [n["max_floor"]]),
-            helper.make_node("Mul", [n["max_floor"], "q8_inv127"], [n["scale"]]),
+            helper.make_node("Mul", [n["max_floor"], "q8_inv_levels"], [n["scale"]]),
             # QuantizeLinear is per tensor or per axis: rows become axis 0 of a 2-D view, one scale each
             helper.make_node("Reshape", [n["scale"], "q8_flat"], [n["scale_1d"]]),
             helper.make_node("Shape", [n["scale_1d"]], [n["rows"]]),
@@ -203,7 +218,7 @@ def quantize_model(model: onnx.ModelProto, activations: str = PER_ROW,
         if b not in quantized:
             q, scale = quantize_weight(w)
             names = (f"{b}_int8", f"{b}_scale")
-            new_inits += [numpy_helper.from_array(q, names[0]), numpy_helper.from_array(scale, names[1])]
+            new_inits += [numpy_helper.from_array(stored_weight(q), names[0]), numpy_helper.from_array(scale, names[1])]
             quantized[b] = names
             err = np.abs(dequantize_weight(q, scale) - w)
             col_max = np.abs(w).max(axis=0)
@@ -216,10 +231,11 @@ def quantize_model(model: onnx.ModelProto, activations: str = PER_ROW,
             before = len(rows.nodes)
             a_q, a_scale = rows.quantize(node.input[0], int(w.shape[0]))
             replaced[index] = rows.nodes[before:] + [helper.make_node(
-                "MatMulIntegerToFloat", [a_q, q_name, a_scale, scale_name, "q8_zero_point"], [node.output[0]],
+                "MatMulIntegerToFloat", [a_q, q_name, a_scale, scale_name, "q8_zero_point", WEIGHT_ZERO_POINT_NAME],
+                [node.output[0]],
                 name=name, domain=MS_DOMAIN)]
             continue
-        inputs = [node.input[0], q_name, scale_name]
+        inputs = [node.input[0], q_name, scale_name, WEIGHT_ZERO_POINT_NAME]
         output = node.output[0]
         users = consumers.get(output, [])
         if fold_bias and output not in outputs and len(users) == 1 and users[0].op_type == "Add":
@@ -228,7 +244,7 @@ def quantize_model(model: onnx.ModelProto, activations: str = PER_ROW,
             bias = inits.get(other)
             if (bias is not None and bias.data_type == onnx.TensorProto.FLOAT and list(bias.dims) == [w.shape[1]]
                     and list(add.input).count(output) == 1):
-                inputs += ["", aliases.get(other, other)]  # no B zero point (0), then the bias
+                inputs.append(aliases.get(other, other))
                 output = add.output[0]
                 removed.add(position[add.output[0]])
                 next(r for r in reports if r.name == b).bias_folded = True
@@ -241,6 +257,7 @@ def quantize_model(model: onnx.ModelProto, activations: str = PER_ROW,
     nodes = [n for n in nodes if not (n.op_type == "Identity" and n.output[0] in aliases and n.output[0] not in used)]
     del graph.node[:]
     graph.node.extend(nodes)
+    new_inits.append(numpy_helper.from_array(np.array(WEIGHT_ZERO_POINT, np.uint8), WEIGHT_ZERO_POINT_NAME))
     if rows is not None:
         new_inits += rows.inits
     still_used = {i for n in graph.node for i in n.input}

@@ -105,7 +105,12 @@ def test_quantize_model_replaces_every_weight_matmul(fixture_pack, activations):
     q_inits = {i.name: i for i in q.graph.initializer}
     assert not any(n.input[1] in q_inits and q_inits[n.input[1]].data_type == TensorProto.FLOAT
                    for n in q.graph.node if n.op_type == "MatMul")
-    assert all(q_inits[n.input[1]].data_type == TensorProto.INT8 for n in q.graph.node if n.op_type == op)
+    # uint8 x uint8 everywhere: ONNX Runtime's uint8 x int8 x86 kernels without VNNI saturate (quantize.WEIGHT_ZERO_POINT)
+    quantized = [n for n in q.graph.node if n.op_type == op]
+    assert all(q_inits[n.input[1]].data_type == TensorProto.UINT8 for n in quantized)
+    b_zero_point = 5 if activations == quantize.PER_ROW else 3
+    assert all(numpy_helper.to_array(q_inits[n.input[b_zero_point]]).tolist() == 128 for n in quantized)
+    assert all(numpy_helper.to_array(q_inits[n.input[1]]).min() >= 1 for n in quantized)  # levels -127..127
     assert {o.domain: o.version for o in q.opset_import}.get(quantize.MS_DOMAIN) == 1
     assert all(r.max_relative_error <= 0.5 / 127 * (1 + 1e-5) for r in reports)
     folded = sum(r.bias_folded for r in reports)

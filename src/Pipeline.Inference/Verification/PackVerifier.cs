@@ -7,7 +7,8 @@ namespace Pipeline.Inference;
 /// or provider differences before a pack serves jobs. Both denoiser graphs are checked when the pack has the int8
 /// one (whichever the pack serves with; the other gets a session of its own for the check): the int8 graph against
 /// the same float32 golden logits, within the parity the manifest states for it (max |diff| and top-1 agreement),
-/// which also catches a CPU whose int8 kernels compute something else (e.g. 16-bit saturation on x86 without VNNI).
+/// which also catches a runtime or CPU whose integer kernels compute something else (e.g. the 16-bit saturation of
+/// uint8 × int8 products on x86 without VNNI, which is why quantize.py stores weights as uint8).
 /// </summary>
 public static class PackVerifier
 {
