@@ -119,7 +119,11 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             $"ms / forward = the fastest of {Rounds} rounds (at least {plan.ForwardSeconds / Rounds:0.##} s and 3 calls each){(compare ? ", the precisions taking turns" : string.Empty)}."));
     }
 
-    /// <summary>Engine generation vs the raw graph time of exactly the forwards (and decodes) the engine ran.</summary>
+    /// <summary>
+    /// Engine generation vs the raw graph time of exactly the forwards (and decodes) the engine ran. Engine runs and raw
+    /// replays take turns for <see cref="BenchPlan.EngineRounds"/> rounds and each side keeps its fastest, so a
+    /// neighbour's burst on a shared machine slows one round of one side rather than deciding the ratio.
+    /// </summary>
     private async Task EngineTableAsync(CancellationToken cancellationToken)
     {
         var table = NewTable(
@@ -127,20 +131,28 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             "steps", "engine s", "images / s", "forward calls", "forward rows", "raw forward s", "raw decode s", "overhead", "goal");
         foreach (var steps in plan.EngineSteps)
         {
-            status($"engine generation at {steps} steps");
-            var run = await RunEngineAsync(_primary, plan.EngineJobs, steps, plan.MaxBatch, order: null, repeats: 1, cancellationToken).ConfigureAwait(false);
-            status($"replaying the engine's {run.ForwardBatches.Length} forwards on the raw graph");
-            var rawForward = _primary.Raw.ReplayForwards(run.ForwardBatches);
-            var rawDecode = _primary.Raw.ReplayDecodes(run.DecodeBatches);
+            EngineRun? best = null;
+            var (rawForward, rawDecode) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
+            for (var round = 1; round <= plan.EngineRounds; round++)
+            {
+                status($"engine generation at {steps} steps (round {round} of {plan.EngineRounds})");
+                var run = await RunEngineAsync(_primary, plan.EngineJobs, steps, plan.MaxBatch, order: null, repeats: 1, cancellationToken).ConfigureAwait(false);
+                best = best is null || run.Wall < best.Wall ? run : best;
+                status($"replaying the engine's {run.ForwardBatches.Length} forwards on the raw graph");
+                rawForward = Min(rawForward, _primary.Raw.ReplayForwards(run.ForwardBatches));
+                rawDecode = Min(rawDecode, _primary.Raw.ReplayDecodes(run.DecodeBatches));
+            }
+
             var raw = rawForward + rawDecode;
-            var overhead = 100 * (run.Wall - raw) / raw;
-            table.AddRow(Str(steps), F(run.Wall.TotalSeconds, 3), F(plan.EngineJobs / run.Wall.TotalSeconds, 2),
-                Str(run.ForwardBatches.Length), Str(run.ForwardBatches.Sum()), F(rawForward.TotalSeconds, 3), F(rawDecode.TotalSeconds, 3),
+            var overhead = 100 * (best!.Wall - raw) / raw;
+            table.AddRow(Str(steps), F(best.Wall.TotalSeconds, 3), F(plan.EngineJobs / best.Wall.TotalSeconds, 2),
+                Str(best.ForwardBatches.Length), Str(best.ForwardBatches.Sum()), F(rawForward.TotalSeconds, 3), F(rawDecode.TotalSeconds, 3),
                 F(overhead, 1) + "%", overhead <= OverheadGoalPercent ? "met" : "not met");
         }
 
         Console.Write(table);
-        Console.WriteLine("overhead = (engine wall − raw time of the same forward and decode calls, replayed back to back) / raw time; "
+        Console.WriteLine("overhead = (engine wall − raw time of the same forward and decode calls, replayed back to back) / raw time, each the fastest of "
+            + Str(plan.EngineRounds) + " alternating rounds (the same seeds give the same forwards every round); "
             + "forward rows = Σ over iterations of the batch each forward ran (steps where no row unmasks anything run no forward).");
     }
 
@@ -261,6 +273,8 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
 
     private static Table NewTable(string title, params string[] columns) =>
         new Table().Border(TableBorder.Simple).Title(Markup.Escape(title)).AddColumns(columns);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
