@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Pipeline.Contracts;
 
 namespace Pipeline.Client;
 

@@ -132,7 +132,7 @@ public sealed class PipelineApiClient(HttpClient http)
     }
 
     // Ids go into paths: the id rule (no '/', no '..') keeps a crafted id from reaching another endpoint.
-    private static void EnsureId(string id, string name)
+    private static void EnsureId(string? id, string name)
     {
         if (!JobIds.IsValid(id))
         {

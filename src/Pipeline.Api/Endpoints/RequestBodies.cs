@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Submission;
+using Pipeline.Contracts;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
 

@@ -1,10 +1,10 @@
-using Pipeline.Contracts;
-
-namespace Pipeline.Api.Submission;
+namespace Pipeline.Contracts;
 
 /// <summary>
 /// The body of <c>POST /v1/jobs</c> (and one item of a batch): <see cref="SubmitJob"/>'s fields, every one optional
 /// here except <see cref="Kind"/>, plus the source and mask images inline as base64 as an alternative to input keys.
+/// The API reads it and the .NET client (Pipeline.Client) writes it, so both share this one definition. Kind is
+/// nullable only so that the API can answer a body without one with a clear error.
 /// </summary>
 public sealed record JobRequest
 {
@@ -58,17 +58,28 @@ public sealed record JobRequest
 
     /// <summary>Where the terminal event is POSTed.</summary>
     public Uri? CallbackUrl { get; init; }
-}
 
-/// <summary>The body of <c>POST /v1/batches</c>.</summary>
-public sealed record BatchRequest
-{
-    /// <summary>The batch id and idempotency key; absent: the <c>Idempotency-Key</c> header, else a new UUID v7.</summary>
-    public string? BatchId { get; init; }
-
-    /// <summary>1 to <see cref="SubmitBatch.MaxJobs"/> jobs. An item without a job id gets <c>&lt;batchId&gt;.&lt;index&gt;</c>, so a retried batch maps to the same jobs.</summary>
-    public IReadOnlyList<JobRequest>? Jobs { get; init; }
-
-    /// <summary>Where <see cref="BatchCompleted"/> is POSTed.</summary>
-    public Uri? CallbackUrl { get; init; }
+    /// <summary>The request for <paramref name="job"/> (its batch id and submission time are the API's to set).</summary>
+    public static JobRequest From(SubmitJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobRequest
+        {
+            JobId = job.JobId,
+            Kind = job.Kind,
+            Priority = job.Priority,
+            ModelPack = job.ModelPack,
+            Seed = job.Seed,
+            Steps = job.Steps,
+            Order = job.Order,
+            Temperature = job.Temperature,
+            TopK = job.TopK,
+            Strength = job.Strength,
+            SourceImageKey = job.SourceImageKey,
+            MaskImageKey = job.MaskImageKey,
+            MaskRectangles = job.MaskRectangles,
+            FeatherPixels = job.FeatherPixels,
+            CallbackUrl = job.CallbackUrl,
+        };
+    }
 }
