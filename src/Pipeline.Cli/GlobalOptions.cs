@@ -3,7 +3,10 @@ using Pipeline.Inference;
 
 namespace Pipeline.Cli;
 
-/// <summary>Options every command takes (recursive on the root): where packs are, how they run, how much is logged.</summary>
+/// <summary>
+/// Options shared by several commands: <see cref="Verbose"/> on every command (recursive on the root), and where packs
+/// are and how they run on the commands that load packs on this machine (recursive there, for `pack list|verify`).
+/// </summary>
 internal static class GlobalOptions
 {
     public static Option<DirectoryInfo?> Models { get; } = new("--models")
@@ -25,13 +28,14 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static void AddTo(Command root)
+    public static void AddTo(Command root) => root.Options.Add(Verbose);
+
+    public static void AddPackOptionsTo(Command command)
     {
-        root.Options.Add(Models);
-        root.Options.Add(Provider);
-        root.Options.Add(Threads);
-        root.Options.Add(Precision);
-        root.Options.Add(Verbose);
+        command.Options.Add(Models);
+        command.Options.Add(Provider);
+        command.Options.Add(Threads);
+        command.Options.Add(Precision);
     }
 
     public static GlobalSettings Read(ParseResult result) => new(

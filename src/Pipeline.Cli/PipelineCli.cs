@@ -20,6 +20,8 @@ internal static class PipelineCli
               pipeline inpaint my.png --rect 8,8,16,16
               pipeline pack list                              the packs found
               pipeline bench --quick                          speed ratios on this machine
+            These commands also take --models DIR (more pack folders), --provider auto|cpu|cuda, --threads N and
+            --precision fp32|int8 (the pack's optional int8 denoiser); `pipeline generate --help` explains each.
 
             Against a running Pipeline API ($PIPELINE_API_URL, $PIPELINE_API_KEY, or --api and --api-key):
               pipeline submit jobs.jsonl --watch              a JSONL manifest of jobs as a batch, with a progress bar
@@ -30,12 +32,15 @@ internal static class PipelineCli
             Exit codes: 0 ok, 1 job failures, 2 bad usage or input, 3 the API unreachable or failing.
             """);
         GlobalOptions.AddTo(root);
-        root.Subcommands.Add(GenerateCommand.Create(console));
-        root.Subcommands.Add(VaryCommand.Create(console));
-        root.Subcommands.Add(InpaintCommand.Create(console));
-        root.Subcommands.Add(DemoCommand.Create(console));
-        root.Subcommands.Add(PackCommand.Create(console));
-        root.Subcommands.Add(BenchCommand.Create(console));
+        Command[] local = [GenerateCommand.Create(console), VaryCommand.Create(console), InpaintCommand.Create(console),
+            DemoCommand.Create(console), PackCommand.Create(console), BenchCommand.Create(console)];
+        foreach (var command in local)
+        {
+            // Only the commands that load packs here take the pack options; submit/watch/fetch talk to an API.
+            GlobalOptions.AddPackOptionsTo(command);
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(SubmitCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
         root.Subcommands.Add(FetchCommand.Create(console));

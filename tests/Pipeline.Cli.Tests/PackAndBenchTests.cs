@@ -86,6 +86,20 @@ public sealed class PackAndBenchTests
     }
 
     [Fact]
+    public async Task Help_RemoteCommands_OfferNoPackOptions()
+    {
+        foreach (var command in new[] { "submit", "watch", "fetch" })
+        {
+            var run = await Cli.RunAsync(command, "--help");
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains("--api", run.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("--provider", run.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("--precision", run.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Help_Inpaint_ShowsExamples()
     {
         var run = await Cli.RunAsync("inpaint", "--help");
