@@ -199,13 +199,14 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
         var root = ReferenceBench.FindRepositoryRoot();
         var checkpoint = root is null ? null : Path.Combine(root, "training", "runs", "emoji32", "denoiser.pt");
         checkpoint = pack.Name == "emoji-32" && checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null;
-        var reference = await ReferenceBench.RunAsync(root, pack.Pack.Directory, checkpoint, steps, batch, session.Settings.Threads, repeats, cancellationToken)
+        var reference = await ReferenceBench.RunAtBestAsync(root, pack.Pack.Directory, checkpoint, steps, batch, session.Settings.Threads, repeats, cancellationToken)
             .ConfigureAwait(false);
 
         if (reference.ImagesPerSecond is { } theirs)
         {
             table.AddRow("Python reference (PyTorch, fp32)", F(theirs, 2), Str(reference.ForwardRows), "1.00x", "-", Markup.Escape(
-                $"torch {reference.TorchThreads} threads, OPENBLAS_CORETYPE/L2_SIZE unset; weights: {reference.Weights}"));
+                $"torch {reference.TorchThreads} thread(s){(session.Settings.Threads == 0 ? " (the faster of torch's default and one per core)" : "")}, "
+                + $"OPENBLAS_CORETYPE/L2_SIZE unset; weights: {reference.Weights}"));
         }
         else
         {
@@ -217,7 +218,8 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             var rows = Str(run.ForwardBatches.Sum());
             var ours = batch / run.Wall.TotalSeconds;
             var sampling = batch / (run.Wall - run.DecodeTime).TotalSeconds;
-            var provider = Markup.Escape($"ONNX Runtime {variant.Pack.ActiveProvider}, {variant.Label} denoiser");
+            var threads = session.Settings.Threads == 0 ? $"threads auto ({Environment.ProcessorCount} cores)" : $"{session.Settings.Threads} threads";
+            var provider = Markup.Escape($"ONNX Runtime {variant.Pack.ActiveProvider}, {threads}, {variant.Label} denoiser");
             if (reference.ImagesPerSecond is { } theirRate)
             {
                 var ratio = sampling / theirRate;
