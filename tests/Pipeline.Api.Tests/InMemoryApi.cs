@@ -1,11 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pipeline.Api.Auth;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
@@ -24,11 +20,11 @@ internal sealed class InMemoryApi : IAsyncDisposable
 {
     public const string ApiKey = "test-key";
 
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
 
-    private InMemoryApi(WebApplication app, Uri baseAddress, InMemoryJobStore jobs, InMemoryInputStore inputs, InMemoryResultStore results)
+    private InMemoryApi(LoopbackServer server, InMemoryJobStore jobs, InMemoryInputStore inputs, InMemoryResultStore results)
     {
-        (_app, BaseAddress, Jobs, Inputs, Results) = (app, baseAddress, jobs, inputs, results);
+        (_server, Jobs, Inputs, Results) = (server, jobs, inputs, results);
     }
 
     public InMemoryJobStore Jobs { get; }
@@ -37,13 +33,11 @@ internal sealed class InMemoryApi : IAsyncDisposable
 
     public InMemoryResultStore Results { get; }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
     public static async Task<InMemoryApi> StartAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
         var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore());
         var services = builder.Services;
         services.AddSingleton<IJobStore>(stores.Jobs);
@@ -61,11 +55,8 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddAuthorization();
         services.AddSingleton<JobSubmitter>();
         services.AddMassTransit(x => x.UsingInMemory());
-        var app = builder.Build();
-        app.MapApiEndpoints();
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new InMemoryApi(app, address, stores.Jobs, stores.Inputs, stores.Results);
+        var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());
+        return new InMemoryApi(server, stores.Jobs, stores.Inputs, stores.Results);
     }
 
     /// <summary>An HttpClient with the API key (or <paramref name="apiKey"/>; null sends none).</summary>
@@ -80,9 +71,5 @@ internal sealed class InMemoryApi : IAsyncDisposable
         return http;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

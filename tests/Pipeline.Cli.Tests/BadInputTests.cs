@@ -34,7 +34,7 @@ public sealed class BadInputTests
     {
         var dir = Cli.TempDirectory();
         var huge = Path.Combine(dir, "huge.png");
-        await File.WriteAllBytesAsync(huge, CraftedImages.PngHeaderClaiming(20000, 20000));
+        await File.WriteAllBytesAsync(huge, CraftedPng.HeaderWithEmptyImageData(20000, 20000));
 
         var run = await Cli.JobAsync(Path.Combine(dir, "out"), "inpaint", huge, "--rect", "0,0,4,4");
 
@@ -129,7 +129,7 @@ public sealed class BadInputTests
     [Fact]
     public void CraftedHeader_IsReallyRejectedBeforeDecoding()
     {
-        var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(CraftedImages.PngHeaderClaiming(20000, 20000)));
+        var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(CraftedPng.HeaderWithEmptyImageData(20000, 20000)));
         Assert.Equal(ImageErrorCodes.TooLarge, e.Code);
     }
 }

@@ -4,12 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Cli.Tests;
 
@@ -25,12 +20,10 @@ internal sealed class FakeApi : IAsyncDisposable
     /// <summary>A 1×1 PNG's first bytes: what each succeeded job's result is.</summary>
     public static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 
-    private readonly WebApplication _app;
     private readonly Lock _gate = new();
+    private LoopbackServer _server = null!;
 
-    private FakeApi(WebApplication app) => _app = app;
-
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Each request as "METHOD /path?query".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -47,14 +40,8 @@ internal sealed class FakeApi : IAsyncDisposable
 
     public static async Task<FakeApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeApi(app);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
-        api.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var api = new FakeApi();
+        api._server = await LoopbackServer.StartAsync(app => app.Run(api.HandleAsync));
         return api;
     }
 
@@ -209,11 +196,7 @@ internal sealed class FakeApi : IAsyncDisposable
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { title, status, detail }));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 internal sealed record FakeBatch(string BatchId, List<FakeJob> Jobs);

@@ -122,7 +122,7 @@ public class BatchingTests
             if (sampler.PlanStep() > 0)
             {
                 forwards++;
-                FakeDenoiser.Fill(sampler.Tokens, EngineHarness.CodebookSize, logits);
+                FakeLogits.Fill(sampler.Tokens, EngineHarness.CodebookSize, logits);
             }
 
             sampler.ApplyStep(logits);

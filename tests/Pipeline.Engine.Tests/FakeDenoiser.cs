@@ -4,8 +4,8 @@ using Pipeline.Inference;
 namespace Pipeline.Engine.Tests;
 
 /// <summary>
-/// A deterministic denoiser: each row's logits are a hash of that row's tokens alone, so a job's output can only
-/// depend on batch composition if the engine mixes rows up. Records every call; can hold a call at a gate.
+/// A deterministic denoiser: each row's logits are a hash of that row's tokens alone (<see cref="FakeLogits"/>), so a
+/// job's output can only depend on batch composition if the engine mixes rows up. Records every call; can hold a call at a gate.
 /// </summary>
 internal sealed class FakeDenoiser(int sequenceLength, int codebookSize) : IDenoiser
 {
@@ -33,35 +33,10 @@ internal sealed class FakeDenoiser(int sequenceLength, int codebookSize) : IDeno
         Assert.Equal(batch * SequenceLength, tokens.Length);
         for (var row = 0; row < batch; row++)
         {
-            Fill(tokens.Slice(row * SequenceLength, SequenceLength), CodebookSize,
+            FakeLogits.Fill(tokens.Slice(row * SequenceLength, SequenceLength), CodebookSize,
                 logits.Slice(row * SequenceLength * CodebookSize, SequenceLength * CodebookSize));
         }
 
         Interlocked.Increment(ref _calls);
-    }
-
-    public static void Fill(ReadOnlySpan<long> row, int codebookSize, Span<float> logits)
-    {
-        var rowHash = 0xCBF29CE484222325UL;
-        foreach (var token in row)
-        {
-            rowHash = (rowHash ^ (ulong)token) * 0x100000001B3UL;
-        }
-
-        for (var p = 0; p < row.Length; p++)
-        {
-            for (var v = 0; v < codebookSize; v++)
-            {
-                var h = Mix(rowHash ^ Mix(((ulong)p << 32) | (uint)v));
-                logits[p * codebookSize + v] = (float)((h >> 40) / (double)(1UL << 24) * 6.0 - 3.0);
-            }
-        }
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-        return z ^ (z >> 31);
     }
 }

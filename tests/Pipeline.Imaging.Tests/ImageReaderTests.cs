@@ -91,7 +91,7 @@ public class ImageReaderTests
     {
         // The file has no pixel data at all: a full decode would fail as undecodable (after allocating for
         // 400 M pixels), so "too large" naming the header's size proves the check ran on the header alone.
-        var bomb = TestImages.PngHeaderOnly(20000, 20000);
+        var bomb = CraftedPng.HeaderOnly(20000, 20000);
 
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(bomb));
 

@@ -104,7 +104,7 @@ public sealed class HostTests
 
         public static async Task<SchedulerHost> StartAsync()
         {
-            var schema = PostgresEnvironment.NewSchema();
+            var schema = TestSchemas.NewName();
             var root = Directory.CreateTempSubdirectory("pipeline-scheduler-host-").FullName;
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -143,8 +143,8 @@ public sealed class HostTests
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
-            await PostgresEnvironment.DropSchemaAsync(_schema);
-            await PostgresEnvironment.DropSchemaAsync(_schema + "_hf");
+            await TestSchemas.DropAsync(_schema);
+            await TestSchemas.DropAsync(_schema + "_hf");
             Directory.Delete(_root, recursive: true);
         }
     }

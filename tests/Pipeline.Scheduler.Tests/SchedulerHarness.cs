@@ -47,7 +47,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
 
     public static async Task<SchedulerHarness> StartAsync()
     {
-        var schema = PostgresEnvironment.NewSchema();
+        var schema = TestSchemas.NewName();
         var root = Directory.CreateTempSubdirectory("pipeline-scheduler-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -92,7 +92,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Provider.DisposeAsync();
-        await PostgresEnvironment.DropSchemaAsync(_schema);
+        await TestSchemas.DropAsync(_schema);
         Directory.Delete(_root, recursive: true);
     }
 }

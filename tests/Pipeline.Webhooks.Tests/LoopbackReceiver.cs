@@ -1,21 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Webhooks.Tests;
 
 /// <summary>A real HTTP receiver on 127.0.0.1 with an OS-chosen port, recording each request; <see cref="Respond"/> decides the answer.</summary>
 internal sealed class LoopbackReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private int _count;
-
-    private LoopbackReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
@@ -26,12 +19,8 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
 
     public static async Task<LoopbackReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new LoopbackReceiver(app);
-        app.MapPost("/hook", async (HttpContext context) =>
+        var receiver = new LoopbackReceiver();
+        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
@@ -40,18 +29,12 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 buffer.ToArray()));
             context.Response.StatusCode = await receiver.Respond(number);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        receiver.Url = new Uri(new Uri(address), "/hook");
+        }));
+        receiver.Url = new Uri(receiver._server.BaseAddress, "/hook");
         return receiver;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 internal sealed record ReceivedRequest(IReadOnlyDictionary<string, string> Headers, byte[] Body)
