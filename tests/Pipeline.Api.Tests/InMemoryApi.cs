@@ -35,7 +35,8 @@ internal sealed class InMemoryApi : IAsyncDisposable
 
     public Uri BaseAddress => _server.BaseAddress;
 
-    public static async Task<InMemoryApi> StartAsync()
+    /// <param name="schedulerUrl">Pipeline:Api:SchedulerUrl: where /v1/schedules is forwarded (null: not forwarded).</param>
+    public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore());
@@ -45,7 +46,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddSingleton<IResultStore>(stores.Results);
         services.AddSingleton(TimeProvider.System);
         // What ApiServices.AddApiServices registers, less PostgreSQL, RabbitMQ and the queue declaration.
-        services.AddOptions<ApiOptions>().Configure(o => o.ApiKeys = [ApiKey]);
+        services.AddOptions<ApiOptions>().Configure(o => (o.ApiKeys, o.SchedulerUrl) = ([ApiKey], schedulerUrl));
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -54,6 +55,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddSingleton<JobSubmitter>();
+        services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());
         var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());
         return new InMemoryApi(server, stores.Jobs, stores.Inputs, stores.Results);

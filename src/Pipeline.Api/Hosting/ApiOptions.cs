@@ -23,4 +23,10 @@ public sealed class ApiOptions
     /// <summary>How long a submission may wait for the broker (e.g. while it restarts) before answering 503. Default 15 s.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The Scheduler host's base URL (e.g. <c>http://scheduler:8080</c>); when set, <c>/v1/schedules</c> on this API is
+    /// forwarded there, so clients manage augmentation schedules through the same base URL and key. Optional.
+    /// </summary>
+    public Uri? SchedulerUrl { get; set; }
 }

@@ -42,6 +42,7 @@ public static class ApiServices
         services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("work-queues",
             sp => sp.GetRequiredService<QueueDeclaration>(), failureStatus: null, tags: ["ready"]));
         services.AddSingleton<JobSubmitter>();
+        services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingRabbitMq((context, cfg) =>
             cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value)));
         return builder;
@@ -60,6 +61,7 @@ public static class ApiServices
         v1.MapInputEndpoints();
         v1.MapJobEndpoints();
         v1.MapBatchEndpoints();
+        v1.MapScheduleForwarding(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.SchedulerUrl);
         return app;
     }
 }
