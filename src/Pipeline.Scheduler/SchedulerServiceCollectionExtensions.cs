@@ -10,6 +10,9 @@ using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Http;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Pipeline.ServiceDefaults;
+using Pipeline.ServiceDefaults.Health;
 using Pipeline.ServiceDefaults.Messaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Jobs;
@@ -48,8 +51,12 @@ public static class SchedulerServiceCollectionExtensions
     public static WebApplicationBuilder AddPipelineScheduler(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults(); // console logging, health checks (MassTransit adds its bus check)
         var services = builder.Services;
         services.AddSchedulerCore();
+        services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
+            sp => new PostgresHealthCheck(() => sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.ConnectionString),
+            failureStatus: null, tags: ["ready"]));
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
 
         var connectionString = builder.Configuration[$"{JobStoreOptions.SectionName}:ConnectionString"]
@@ -85,7 +92,10 @@ public static class SchedulerServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/v1/schedules</c> and the dashboard, both behind authentication, and a liveness probe.</summary>
+    /// <summary>
+    /// Maps <c>/v1/schedules</c> and the dashboard, both behind authentication, and the hosts' shared probes:
+    /// <c>/healthz</c> (PostgreSQL and the bus, 503 when one fails) and <c>/alive</c>.
+    /// </summary>
     public static WebApplication MapPipelineScheduler(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -98,7 +108,7 @@ public static class SchedulerServiceCollectionExtensions
             Authorization = [new DashboardAuthorizationFilter()],
             DisplayStorageConnectionString = false,
         }).RequireAuthorization();
-        app.MapGet("/healthz", () => Results.Ok("ok")).AllowAnonymous();
+        app.MapDefaultEndpoints();
         return app;
     }
 }

@@ -74,6 +74,26 @@ public sealed class DatasetFlowTests
     }
 
     [PostgresFact]
+    public async Task SourceImageOverTheUploadLimit_IsSkipped_TheRestOfTheDatasetIsMade()
+    {
+        await using var harness = await SchedulerHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Pipeline:Storage:Files:MaxInputBytes"] = "20000",
+        });
+        harness.AddSourceImages("emoji", 2);
+        harness.AddNoiseImage("emoji", "huge.png", 128); // about 49 KB, over the 20 KB limit, but a valid image
+        var schedule = PlannerTests.Schedule(); // 2 variations + 1 inpaint per image
+        await harness.Store.UpsertAsync(schedule);
+
+        var result = await harness.Runner.TriggerAsync(schedule.Id);
+
+        Assert.True(result.Created);
+        var run = await WaitForCompletedRunAsync(harness, result.Run.BatchId);
+        Assert.Equal(6, run.Succeeded);
+        Assert.DoesNotContain(run.Plan.Jobs, j => j.Source.Contains("huge", StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
     public async Task TriggerTwiceInOnePeriod_SecondMakesNothingNew()
     {
         await using var harness = await SchedulerHarness.StartAsync();

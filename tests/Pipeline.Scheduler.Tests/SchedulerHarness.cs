@@ -45,7 +45,8 @@ internal sealed class SchedulerHarness : IAsyncDisposable
 
     public AugmentationRunner Runner => Provider.GetRequiredService<AugmentationRunner>();
 
-    public static async Task<SchedulerHarness> StartAsync()
+    /// <param name="settings">Configuration over the harness's own (e.g. <c>Pipeline:Storage:Files:MaxInputBytes</c>).</param>
+    public static async Task<SchedulerHarness> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var schema = TestSchemas.NewName();
         var root = Directory.CreateTempSubdirectory("pipeline-scheduler-").FullName;
@@ -57,7 +58,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
             ["Pipeline:Scheduler:SourceRoot"] = Path.Join(root, "sources"),
             ["Pipeline:Scheduler:OutputRoot"] = Path.Join(root, "datasets"),
             ["Pipeline:Scheduler:ApiKeys:0"] = "test-key",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -87,6 +88,15 @@ internal sealed class SchedulerHarness : IAsyncDisposable
         {
             File.WriteAllBytes(Path.Join(directory, $"img{i:D2}.png"), PngWriter.Encode(RgbImage.Filled(16 + i, 12, (byte)(40 * i), 10, 10)));
         }
+    }
+
+    /// <summary>A PNG of noise (it barely compresses: about 3 bytes a pixel), for size limits.</summary>
+    public void AddNoiseImage(string folder, string name, int size)
+    {
+        var rgb = new byte[size * size * 3];
+        new Random(size).NextBytes(rgb);
+        Directory.CreateDirectory(Path.Join(SourceRoot, folder));
+        File.WriteAllBytes(Path.Join(SourceRoot, folder, name), PngWriter.Encode(new RgbImage(size, size, rgb)));
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Imaging;
 using Pipeline.Scheduler.Schedules;
+using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
 
 namespace Pipeline.Scheduler.Runs;
@@ -108,8 +109,18 @@ public sealed partial class AugmentationRunner(
                 continue; // one bad file must not stop the dataset
             }
 
-            using var stream = new MemoryStream(bytes, writable: false);
-            var stored = await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false);
+            StoredInput stored;
+            try
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                stored = await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageInputException e)
+            {
+                LogSkippedImage(schedule.Id, relative, e.Message); // e.g. over Pipeline:Storage:Files:MaxInputBytes
+                continue;
+            }
+
             prepared.Add(new AugmentationPlanner.SourceImage(relative, stored.Key, image.Width, image.Height));
         }
 
