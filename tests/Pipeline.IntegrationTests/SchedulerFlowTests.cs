@@ -12,9 +12,11 @@ using Pipeline.Storage.Jobs;
 namespace Pipeline.IntegrationTests;
 
 /// <summary>
-/// The real Scheduler (Hangfire on PostgreSQL, its HTTP API) and a real worker on one broker and database: "run now" over a
-/// folder of images sends one batch, the worker runs it, the scheduler writes the dataset, and a second "run now" in the
-/// same period adds nothing. (Pipeline.Scheduler.Tests covers planning, claims and the writer against a fake worker.)
+/// The real Scheduler (Hangfire on PostgreSQL, its HTTP API), the real Api forwarding /v1/schedules to it, and a real worker on
+/// one broker and database: "run now" over a folder of images sends one batch, the worker runs it, the scheduler writes the
+/// dataset, and a second "run now" in the same period adds nothing. Every schedule call goes through the Api
+/// (Pipeline:Api:SchedulerUrl), with a key both hosts accept. (Pipeline.Scheduler.Tests covers planning, claims and the
+/// writer against a fake worker.)
 /// </summary>
 [Collection(RealServices.Name)]
 public sealed class SchedulerFlowTests
@@ -27,6 +29,13 @@ public sealed class SchedulerFlowTests
         await using var stack = await TestPipeline.StartAsync("sched", startApi: false);
         await stack.StartWorkerAsync();
         await using var scheduler = await SchedulerHost.StartAsync(stack);
+        await stack.StartApiAsync(new Dictionary<string, string?>
+        {
+            ["Pipeline:Api:SchedulerUrl"] = scheduler.Http.BaseAddress!.ToString(),
+            ["Pipeline:Api:ApiKeys:1"] = SchedulerHost.ApiKey, // the same key on both hosts: the Scheduler checks it again
+        });
+        using var api = new HttpClient { BaseAddress = stack.Client.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", SchedulerHost.ApiKey);
         var folder = Path.Combine(scheduler.SourceRoot, "emoji");
         Directory.CreateDirectory(folder);
         for (var i = 0; i < 3; i++)
@@ -35,7 +44,7 @@ public sealed class SchedulerFlowTests
         }
 
         // Yearly and disabled: only "run now" triggers it, and the period (this year's 1 January) cannot roll over mid-test.
-        var created = await scheduler.Http.PutAsJsonAsync("v1/schedules/it-augment", new
+        var created = await api.PutAsJsonAsync("v1/schedules/it-augment", new
         {
             id = "it-augment",
             cron = "0 0 1 1 *",
@@ -49,13 +58,13 @@ public sealed class SchedulerFlowTests
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        using var run = await scheduler.Http.PostAsync(new Uri("v1/schedules/it-augment/run", UriKind.Relative), null);
+        using var run = await api.PostAsync(new Uri("v1/schedules/it-augment/run", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
         var batchId = (await run.Content.ReadFromJsonAsync<JsonObject>())!["batchId"]!.GetValue<string>();
 
         var completed = await Poll.UntilAsync(async () =>
         {
-            var runs = await scheduler.Http.GetFromJsonAsync<JsonArray>("v1/schedules/it-augment/runs");
+            var runs = await api.GetFromJsonAsync<JsonArray>("v1/schedules/it-augment/runs");
             return runs!.OfType<JsonObject>().FirstOrDefault(r => r["status"]!.GetValue<string>() == "completed");
         }, Deadline, () => $"run {batchId} completed with its dataset written");
 
@@ -93,13 +102,13 @@ public sealed class SchedulerFlowTests
         var manifestWritten = File.GetLastWriteTimeUtc(Path.Combine(dataset, DatasetWriter.ManifestFileName));
 
         // "Run now" again in the same period: the run exists, so nothing is queued, sent, run or written.
-        using var again = await scheduler.Http.PostAsync(new Uri("v1/schedules/it-augment/run", UriKind.Relative), null);
+        using var again = await api.PostAsync(new Uri("v1/schedules/it-augment/run", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var answer = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal((batchId, "completed"), (answer["batchId"]!.GetValue<string>(), answer["existingStatus"]!.GetValue<string>()));
         Assert.Null(answer["queuedJobId"]);
 
-        var runs = await scheduler.Http.GetFromJsonAsync<JsonArray>("v1/schedules/it-augment/runs");
+        var runs = await api.GetFromJsonAsync<JsonArray>("v1/schedules/it-augment/runs");
         Assert.Single(runs!);
         Assert.Single(Directory.GetDirectories(Path.Combine(scheduler.OutputRoot, "it-augment")));
         Assert.Equal(manifestWritten, File.GetLastWriteTimeUtc(Path.Combine(dataset, DatasetWriter.ManifestFileName)));

@@ -192,9 +192,15 @@ public sealed class TestPipeline : IAsyncDisposable
         }
     }
 
-    private async Task StartApiAsync()
+    /// <summary>Starts the Api (once), with <paramref name="overrides"/> over the stack's configuration.</summary>
+    public async Task StartApiAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        _api = ApiApplication.Build(HostArgs(), b => b.Configuration.AddInMemoryCollection(Configuration()));
+        if (_api is not null)
+        {
+            throw new InvalidOperationException("the Api of this stack is already running");
+        }
+
+        _api = ApiApplication.Build(HostArgs(), b => b.Configuration.AddInMemoryCollection(Configuration(overrides)));
         await _api.StartAsync();
         var address = new Uri(_api.Urls.First());
         Client = new PipelineClient(address, ApiKey);
