@@ -64,9 +64,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Stop first, then open the gate: opened first, a gated job could run all its (fake, instant) steps and finish
+        // before the stop is requested, and a test expecting it canceled would see it completed.
+        var disposing = Engine.DisposeAsync();
         Denoiser.Gate.Set();
-        return Engine.DisposeAsync();
+        await disposing;
     }
 }

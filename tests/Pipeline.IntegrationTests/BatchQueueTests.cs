@@ -52,7 +52,12 @@ public sealed class BatchQueueTests
 
         Assert.All(first.Values, job => Assert.Equal("succeeded", job["status"]!.GetValue<string>()));
         Assert.All(first.Values, job => Assert.Equal("bq-1", job["batchId"]!.GetValue<string>()));
-        var view = await BatchAsync(stack, "bq-1");
+        // The worker completes the batch just after its last job's record, so the view may still say open for a moment.
+        var view = await Poll.UntilAsync(async () =>
+        {
+            var batchView = await BatchAsync(stack, "bq-1");
+            return batchView["status"]!.GetValue<string>() == "completed" ? batchView : null;
+        }, Deadline, () => "batch bq-1 completed");
         Assert.Equal(("completed", 4, 4), (view["status"]!.GetValue<string>(), view["expectedJobs"]!.GetValue<int>(),
             view["counts"]!["succeeded"]!.GetValue<int>()));
         // Each job went to the job queue once, with its class's AMQP priority (a copy of everything routed to it lands here).
