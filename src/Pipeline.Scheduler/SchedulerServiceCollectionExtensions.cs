@@ -10,7 +10,6 @@ using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Http;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Pipeline.ServiceDefaults;
 using Pipeline.ServiceDefaults.Health;
 using Pipeline.ServiceDefaults.Messaging;
@@ -51,12 +50,9 @@ public static class SchedulerServiceCollectionExtensions
     public static WebApplicationBuilder AddPipelineScheduler(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddServiceDefaults(); // console logging, health checks (MassTransit adds its bus check)
         var services = builder.Services;
         services.AddSchedulerCore();
-        services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
-            sp => new PostgresHealthCheck(() => sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.ConnectionString),
-            failureStatus: null, tags: ["ready"]));
+        services.AddHealthChecks().AddJobStorePostgres(); // MassTransit adds its bus check
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
 
         var connectionString = builder.Configuration[$"{JobStoreOptions.SectionName}:ConnectionString"]

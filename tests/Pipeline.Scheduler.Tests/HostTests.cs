@@ -6,12 +6,8 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 
 namespace Pipeline.Scheduler.Tests;
@@ -88,27 +84,19 @@ public sealed class HostTests
 
     private sealed class SchedulerHost : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private readonly LoopbackServer _server;
         private readonly string _schema;
         private readonly string _root;
 
-        private SchedulerHost(WebApplication app, string schema, string root)
-        {
-            _app = app;
-            _schema = schema;
-            _root = root;
-            Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-        }
+        private SchedulerHost(LoopbackServer server, string schema, string root) => (_server, _schema, _root) = (server, schema, root);
 
-        public Uri Address { get; }
+        public Uri Address => _server.BaseAddress;
 
         public static async Task<SchedulerHost> StartAsync()
         {
             var schema = TestSchemas.NewName();
             var root = Directory.CreateTempSubdirectory("pipeline-scheduler-host-").FullName;
             var builder = WebApplication.CreateBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
             var settings = new Dictionary<string, string?>
             {
                 ["Pipeline:Storage:Jobs:ConnectionString"] = PostgresEnvironment.Require(),
@@ -127,22 +115,19 @@ public sealed class HostTests
 
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddPipelineScheduler();
-            var app = builder.Build();
-            app.MapPipelineScheduler();
-            await app.StartAsync();
-            return new SchedulerHost(app, schema, root);
+            var server = await LoopbackServer.StartAsync(builder, app => app.MapPipelineScheduler());
+            return new SchedulerHost(server, schema, root);
         }
 
         public List<string> RecurringJobIds()
         {
-            using var connection = _app.Services.GetRequiredService<JobStorage>().GetConnection();
+            using var connection = _server.Services.GetRequiredService<JobStorage>().GetConnection();
             return connection.GetRecurringJobs().Select(j => j.Id).ToList();
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
             await TestSchemas.DropAsync(_schema);
             await TestSchemas.DropAsync(_schema + "_hf");
             Directory.Delete(_root, recursive: true);

@@ -21,6 +21,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The address Kestrel bound, such as http://127.0.0.1:41234.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The app's services, for tests that look inside the host they started.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a slim app whose requests <paramref name="map"/> routes.</summary>
     public static Task<LoopbackServer> StartAsync(Action<WebApplication> map) => StartAsync(WebApplication.CreateSlimBuilder(), map);
 

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.Storage.Jobs;
 
 namespace Pipeline.ServiceDefaults.Health;
 
@@ -21,4 +24,14 @@ public sealed class PostgresHealthCheck(Func<string> connectionString) : IHealth
             return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL does not answer", e);
         }
     }
+}
+
+/// <summary>Registration of <see cref="PostgresHealthCheck"/>, shared by every host that keeps job records.</summary>
+public static class PostgresHealthCheckRegistration
+{
+    /// <summary>The <c>postgres</c> check (tag <c>ready</c>) over <c>Pipeline:Storage:Jobs:ConnectionString</c>.</summary>
+    public static IHealthChecksBuilder AddJobStorePostgres(this IHealthChecksBuilder checks) =>
+        checks.Add(new HealthCheckRegistration("postgres",
+            sp => new PostgresHealthCheck(() => sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.ConnectionString),
+            failureStatus: null, tags: ["ready"]));
 }

@@ -46,9 +46,7 @@ public static class StorageRegistration
             sp.GetRequiredKeyedService<Polly.ResiliencePipeline>(nameof(StorageRegistration))));
 
         services.AddHostedService<JobStoreMigration>();
-        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("postgres",
-            sp => new PostgresHealthCheck(() => sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.ConnectionString),
-            failureStatus: null, tags: ["ready"]));
+        services.AddHealthChecks().AddJobStorePostgres();
         return builder;
     }
 }

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Pipeline.TestSupport;
 using Pipeline.Webhooks;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
@@ -16,14 +12,10 @@ namespace Pipeline.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private LoopbackServer _server = null!;
 
-    private WebhookReceiver(WebApplication app, int failuresPerEvent)
-    {
-        _app = app;
-        FailuresPerEvent = failuresPerEvent;
-    }
+    private WebhookReceiver(int failuresPerEvent) => FailuresPerEvent = failuresPerEvent;
 
     /// <summary>How many deliveries of each event are refused with 500 before one is accepted.</summary>
     public int FailuresPerEvent { get; }
@@ -39,12 +31,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(int failuresPerEvent)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app, failuresPerEvent);
-        app.MapPost("/{**path}", async (HttpContext context) =>
+        var receiver = new WebhookReceiver(failuresPerEvent);
+        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/{**path}", async (HttpContext context) =>
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
@@ -58,10 +46,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 status,
                 DateTimeOffset.UtcNow));
             context.Response.StatusCode = status;
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        receiver.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        }));
+        receiver.BaseUrl = new Uri(receiver._server.BaseAddress.ToString().TrimEnd('/') + "/");
         return receiver;
     }
 
@@ -78,11 +64,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return Of(path, eventType);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>One request as received, and what it was answered.</summary>
     public sealed record Delivery(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, int Status, DateTimeOffset ReceivedAt)
