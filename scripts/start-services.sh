@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provisions the services the integration tests need: PostgreSQL 15 and RabbitMQ 3.10 (Debian packages; no
-# Docker on these machines, DESIGN §5). Idempotent and fast when both already run.
+# Docker on these machines, DESIGN §5), and installs Prometheus (Debian's package) without starting it: the tests that
+# need it start an instance of their own. Idempotent and fast when all are there.
 #
 #   source scripts/start-services.sh     # exports the variables below into this shell
 #   bash scripts/start-services.sh       # only writes them to $PIPELINE_SERVICES_ENV
@@ -9,6 +10,7 @@
 #   PIPELINE_TEST_POSTGRES    Npgsql connection string of a database the tests may create schemas in
 #   RABBITMQ_URL              amqp://user:pass@host:port/vhost
 #   RABBITMQ_MANAGEMENT_URL   http://host:15672/ (queue lengths over the management API)
+#   PIPELINE_TEST_PROMETHEUS  path of a prometheus binary (promtool is expected beside it); not started here
 # They are also written to $PIPELINE_SERVICES_ENV (default /tmp/pipeline-services.env), which the storage tests
 # read when the variable is absent from their environment.
 #
@@ -109,11 +111,26 @@ _pipeline_services_main() (
         fi
     fi
 
+    # Prometheus is only installed: a test starts its own instance with its own configuration and port. (On a host
+    # running systemd the package also enables its own service on :9090; nothing here relies on it.)
+    local prometheus="${PIPELINE_TEST_PROMETHEUS:-}"
+    if [[ -z "$prometheus" ]]; then
+        if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+            apt_install prometheus || true
+        fi
+        if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+            prometheus=$(command -v prometheus)
+        else
+            need_fail "Prometheus (prometheus, promtool) is not installed and could not be installed"
+        fi
+    fi
+
     {
         echo "# written by scripts/start-services.sh"
         [[ -n "$postgres" ]] && echo "export PIPELINE_TEST_POSTGRES='$postgres'"
         [[ -n "$rabbit" ]] && echo "export RABBITMQ_URL='$rabbit'"
         [[ -n "$rabbit_management" ]] && echo "export RABBITMQ_MANAGEMENT_URL='$rabbit_management'"
+        [[ -n "$prometheus" ]] && echo "export PIPELINE_TEST_PROMETHEUS='$prometheus'"
         true
     } >"$env_file"
     log "wrote $env_file"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: provisions RabbitMQ and PostgreSQL (or uses the ones named by environment variables),
-# the Python training toolchain from Debian packages, then the .NET suites and the training suite.
+# Runs every test: provisions RabbitMQ and PostgreSQL (or uses the ones named by environment variables) and
+# Prometheus, the Python training toolchain from Debian packages, then the Prometheus rule checks, the .NET suites and
+# the training suite.
 # Usage: scripts/test.sh            (CI=true makes a missing service a failure, never a skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ source scripts/start-services.sh
 
 log "python toolchain (training tests)"
 scripts/install-python-deps.sh
+
+log "prometheus rules"
+# promtool check config/rules and the alert rules' unit tests (deploy/prometheus/*.test.yml); one PASS/FAIL/SKIP line
+# per test file, counted below.
+prometheus_status=0
+scripts/check-prometheus-rules.sh 2>&1 | tee /tmp/pipeline-prometheus.log || prometheus_status=$?
 
 log "dotnet tests"
 dotnet_status=0
@@ -28,7 +35,7 @@ python_status=0
 PYTHONPATH=training /usr/bin/python3 -m pytest training/tests -q -p no:cacheprovider \
   2>&1 | tee /tmp/pipeline-pytest.log || python_status=$?
 
-# One closing line over both runners, in the 'N passed, N failed' form. (grep finds nothing when a count is
+# One closing line over every runner, in the 'N passed, N failed' form. (grep finds nothing when a count is
 # zero; `|| true` keeps pipefail from ending the script there.)
 count() { { grep -Eo "$1" "$2" || true; } | awk '{s+=$NF} END {print s+0}'; }
 dotnet_passed=$(count 'Passed: +[0-9]+' /tmp/pipeline-dotnet-test.log)
@@ -38,11 +45,16 @@ last_count() { { grep -Eo "[0-9]+ $1" /tmp/pipeline-pytest.log || true; } | tail
 py_passed=$(last_count passed)
 py_failed=$(last_count failed)
 py_skipped=$(last_count skipped)
-passed=$(( dotnet_passed + ${py_passed:-0} ))
-failed=$(( dotnet_failed + ${py_failed:-0} ))
-skipped=$(( dotnet_skipped + ${py_skipped:-0} ))
+prom_count() { { grep -c "^prometheus-rules: $1 " /tmp/pipeline-prometheus.log || true; } | awk '{print $1+0}'; }
+prom_passed=$(prom_count PASS)
+prom_failed=$(prom_count FAIL)
+prom_skipped=$(prom_count SKIP)
+passed=$(( dotnet_passed + ${py_passed:-0} + prom_passed ))
+failed=$(( dotnet_failed + ${py_failed:-0} + prom_failed ))
+skipped=$(( dotnet_skipped + ${py_skipped:-0} + prom_skipped ))
 echo
+echo "prometheus rules: ${prom_passed} passed, ${prom_failed} failed, ${prom_skipped} skipped (exit ${prometheus_status})"
 echo "dotnet: ${dotnet_passed} passed, ${dotnet_failed} failed, ${dotnet_skipped} skipped (exit ${dotnet_status})"
 echo "pytest: ${py_passed:-0} passed, ${py_failed:-0} failed, ${py_skipped:-0} skipped (exit ${python_status})"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-if [[ $dotnet_status -ne 0 || $python_status -ne 0 || $failed -ne 0 ]]; then exit 1; fi
+if [[ $prometheus_status -ne 0 || $dotnet_status -ne 0 || $python_status -ne 0 || $failed -ne 0 ]]; then exit 1; fi
