@@ -43,7 +43,7 @@ public class BatchingTests
         await using var harness = new EngineHarness();
         harness.Denoiser.Gate.Reset();
         var first = harness.Engine.RunAsync(EngineHarness.Generation("blocker", seed: 9, steps: 30));
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
         var mixed = jobs.Select(job => harness.Engine.RunAsync(job)).ToArray();
         harness.Denoiser.Gate.Set();
         var results = await Task.WhenAll(mixed);

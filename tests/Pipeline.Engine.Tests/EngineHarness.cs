@@ -53,17 +53,6 @@ internal sealed class EngineHarness : IAsyncDisposable
         return (await alone.Engine.RunAsync(job)).Tokens;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or ten seconds pass.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(5);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         // Stop first, then open the gate: opened first, a gated job could run all its (fake, instant) steps and finish

@@ -19,7 +19,7 @@ public class SchedulingTests
         });
         harness.Denoiser.Gate.Reset();
         var blocker = harness.Engine.RunAsync(EngineHarness.Generation("blocker", 1, 2, priority: PriorityClass.Bulk), progress);
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the blocker's first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the blocker's first forward starts");
 
         (string Id, PriorityClass Priority)[] arrivals =
         [
@@ -59,7 +59,7 @@ public class SchedulingTests
         Assert.Equal(expectedB, (await b).Tokens);
         Assert.Equal(expectedC, (await c).Tokens);
         Assert.InRange(stepsOfA, 3, 4);
-        await EngineHarness.EventuallyAsync(() => harness.Engine.FreeSlots == harness.Engine.Capacity, "every slot is free again");
+        await Poll.UntilAsync(() => harness.Engine.FreeSlots == harness.Engine.Capacity, "every slot is free again");
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class SchedulingTests
         await using var harness = new EngineHarness(maxBatch: 1);
         harness.Denoiser.Gate.Reset();
         var running = harness.Engine.RunAsync(EngineHarness.Generation("running", 1, 3));
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
         using var cancel = new CancellationTokenSource();
         var steps = 0;
         var waiting = harness.Engine.RunAsync(EngineHarness.Generation("waiting", 2, 3), new SyncProgress(_ => steps++), cancel.Token);
@@ -79,7 +79,7 @@ public class SchedulingTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         await running;
         Assert.Equal(0, steps);
-        await EngineHarness.EventuallyAsync(() => harness.Engine.FreeSlots == 1, "the slot is free again");
+        await Poll.UntilAsync(() => harness.Engine.FreeSlots == 1, "the slot is free again");
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class SchedulingTests
         await using var harness = new EngineHarness();
         harness.Denoiser.Gate.Reset();
         var blocker = harness.Engine.RunAsync(EngineHarness.Generation("blocker", 1, 6));
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
 
         var failing = harness.Engine.RunAsync(EngineHarness.Inpainting("bad", 2, 6, source: [FakeImageCodec.FailsInComposite, 1, 2]));
         var ok = harness.Engine.RunAsync(EngineHarness.Generation("ok", 7, 6));
@@ -108,7 +108,7 @@ public class SchedulingTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
         Assert.Equal(expected, (await ok).Tokens);
         await blocker;
-        await EngineHarness.EventuallyAsync(() => harness.Engine.FreeSlots == harness.Engine.Capacity, "every slot is free again");
+        await Poll.UntilAsync(() => harness.Engine.FreeSlots == harness.Engine.Capacity, "every slot is free again");
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class SchedulingTests
         var harness = new EngineHarness(maxBatch: 1);
         harness.Denoiser.Gate.Reset();
         var running = harness.Engine.RunAsync(EngineHarness.Generation("running", 1, 50));
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
         var waiting = harness.Engine.RunAsync(EngineHarness.Generation("waiting", 2, 5));
 
         await harness.DisposeAsync();

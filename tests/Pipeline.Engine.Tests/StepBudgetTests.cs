@@ -42,7 +42,7 @@ public class StepBudgetTests
         await using var harness = new EngineHarness(maxBatch: 1, budgets: Budgets);
         harness.Denoiser.Gate.Reset();
         var blocker = harness.Engine.RunAsync(EngineHarness.Generation("blocker", 1, 2, priority: PriorityClass.Interactive));
-        await EngineHarness.EventuallyAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
         var bulk = Enumerable.Range(0, 11)
             .Select(i => harness.Engine.RunAsync(EngineHarness.Generation($"b{i}", i, 12, priority: PriorityClass.Bulk))).ToArray();
         harness.Denoiser.Gate.Set();

@@ -137,13 +137,26 @@ public class ModelPackTests
     }
 
     [Fact]
-    public void Forward_BatchZero_DoesNothing()
+    public void Forward_BatchZero_ThrowsNothingAndWritesNothing()
     {
         using var pack = ModelPack.Load(TinyPack.FixtureDirectory, Cpu);
+        // Buffers sized for one image and filled with a sentinel: a batch of 0 must leave every element as it was.
+        var tokens = new long[pack.Denoiser.SequenceLength];
+        var logits = Enumerable.Repeat(-7f, pack.Denoiser.SequenceLength * pack.Denoiser.CodebookSize).ToArray();
+        var pixels = Enumerable.Repeat(-7f, 3 * pack.Codec.ImageHeight * pack.Codec.ImageWidth).ToArray();
+        var ids = Enumerable.Repeat(-7L, pack.Codec.SequenceLength).ToArray();
 
-        pack.Denoiser.Forward([], 0, []);
-        pack.Codec.Encode([], 0, []);
-        pack.Codec.Decode([], 0, []);
+        var error = Record.Exception(() =>
+        {
+            pack.Denoiser.Forward(tokens, 0, logits);
+            pack.Codec.Encode(new float[pixels.Length], 0, ids);
+            pack.Codec.Decode(tokens, 0, pixels);
+        });
+
+        Assert.Null(error);
+        Assert.All(logits, value => Assert.Equal(-7f, value));
+        Assert.All(ids, value => Assert.Equal(-7L, value));
+        Assert.All(pixels, value => Assert.Equal(-7f, value));
     }
 
     private static long[] RandomTokens(int seed, int count)

@@ -52,14 +52,9 @@ public sealed class ScaleAndFailureTests
         Assert.False(survivor.HasExited);
     }
 
-    [ServiceFact]
+    [LocalBrokerFact]
     public async Task RabbitMqRestarted_MidRun_NoJobLost()
     {
-        if (!File.Exists("/usr/sbin/rabbitmqctl") && !ServiceEnvironment.IsCi)
-        {
-            return; // The broker is not local: nothing this test may restart.
-        }
-
         await using var pipeline = await TestPipeline.StartAsync("broker-restart");
         var ids = await SubmitQueuedAsync(pipeline, "restart", 40);
         await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" });

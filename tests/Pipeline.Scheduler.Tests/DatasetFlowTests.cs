@@ -37,6 +37,8 @@ public sealed class DatasetFlowTests
         var entries = File.ReadAllLines(Path.Join(folder, DatasetWriter.ManifestFileName))
             .Select(line => JsonSerializer.Deserialize<DatasetEntry>(line, ContractJson.Options)!).ToList();
         Assert.Equal(8, entries.Count);
+        // Every planned inpainting and all variations but the failed one: the per-kind checks below see both kinds.
+        Assert.Equal((5, 3), (entries.Count(e => e.Kind == JobKinds.Variation), entries.Count(e => e.Kind == JobKinds.Inpainting)));
         Assert.Equal(
             entries.Select(e => e.File).Order(StringComparer.Ordinal),
             Directory.GetFiles(Path.Join(folder, DatasetWriter.ImagesFolder)).Select(f => "images/" + Path.GetFileName(f)).Order(StringComparer.Ordinal));

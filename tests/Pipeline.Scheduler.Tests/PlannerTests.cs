@@ -51,6 +51,8 @@ public class PlannerTests
         Assert.Equal("aug-emoji-aug-20260301T030000Z", batch.BatchId);
         Assert.Empty(SubmitJobRules.Validate(batch));
         Assert.Equal(6, batch.Jobs.Count);
+        // Two variations and one inpainting per image: the per-kind checks below run over both kinds.
+        Assert.Equal((4, 2), (plan.Jobs.Count(j => j.Kind == JobKinds.Variation), plan.Jobs.Count(j => j.Kind == JobKinds.Inpainting)));
         Assert.All(batch.Jobs, j => Assert.Equal(JobPriorities.Bulk, j.Priority));
         Assert.All(batch.Jobs, j => Assert.Equal(32, j.Steps));
         Assert.All(plan.Jobs.Where(j => j.Kind == JobKinds.Variation), j => Assert.InRange(j.Strength!.Value, 0.2f, 0.6f));

@@ -78,11 +78,11 @@ public sealed class ResilienceTests
         var call = Wrap(inner, options, time).GetAsync("j");
 
         // 1 s before the second attempt, then 2 s before the third: nothing happens until the fake clock moves.
-        WaitFor(() => inner.Calls == 1);
+        await Poll.UntilAsync(() => inner.Calls == 1, "the first attempt");
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Equal(1, inner.Calls);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        WaitFor(() => inner.Calls == 2);
+        await Poll.UntilAsync(() => inner.Calls == 2, "the second attempt");
         time.Advance(TimeSpan.FromMilliseconds(1999));
         Assert.Equal(2, inner.Calls);
         Assert.False(call.IsCompleted);
@@ -114,10 +114,6 @@ public sealed class ResilienceTests
         Assert.Equal(2, inner.Calls);
         Assert.Equal(3, stored.Length);
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds; fails after a deadline instead of sleeping a fixed time.</summary>
-    private static void WaitFor(Func<bool> condition) =>
-        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)), "condition not reached within 10 s");
 
     private sealed class FailingInputStore : IInputStore
     {

@@ -119,6 +119,35 @@ public sealed class ResultStoreTests : IDisposable
         Assert.Empty(_folder.Files());
     }
 
+    [Fact]
+    public async Task WriteAsync_FirstOfTheProcess_PurgesOnlyStagingFoldersACrashLeftOverAnHourAgo()
+    {
+        // What a worker killed mid-write leaves, a write in progress on another worker, and an old finished result.
+        await new FileSystemResultStore(_folder.Options()).WriteAsync("old-job", Files());
+        var results = Path.Combine(_folder.Path, "store", "results");
+        var abandoned = Staging(results, ".staging-crashed-1", age: FileSystemResultStore.StaleStagingAge + TimeSpan.FromMinutes(1));
+        var inProgress = Staging(results, ".staging-writing-2", age: TimeSpan.FromMinutes(1));
+        Directory.SetLastWriteTimeUtc(Path.Combine(results, "old-job"), DateTime.UtcNow.AddDays(-1));
+
+        var write = await _store.WriteAsync("job-1", Files());
+
+        Assert.True(write.Created);
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(inProgress));
+        Assert.True(await _store.ExistsAsync("old-job"));
+        Assert.Equal([".staging-writing-2", "job-1", "old-job"], Directory.GetDirectories(results).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A staging folder holding one file, last written <paramref name="age"/> ago.</summary>
+    private static string Staging(string results, string name, TimeSpan age)
+    {
+        var folder = Path.Combine(results, name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, ResultKeys.ImageFileName), [0x89]);
+        Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow - age);
+        return folder;
+    }
+
     [Theory]
     [InlineData("[1,2]")]
     [InlineData("not json")]

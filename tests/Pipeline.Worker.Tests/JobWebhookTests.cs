@@ -29,7 +29,7 @@ public sealed class JobWebhookTests
         Assert.True(await worker.Bus.Published.Any<JobCompleted>(m => m.Context.Message.JobId == "hook-ok"));
         await worker.Bus.Bus.Publish(Job("hook-ok")); // a redelivery after the ack was lost: announced again
 
-        await WorkerHarness.Poll(() => worker.Webhooks.OfType(WebhookEventTypes.JobCompleted).Count == 2, "the second job.completed");
+        await Poll.UntilAsync(() => worker.Webhooks.OfType(WebhookEventTypes.JobCompleted).Count == 2, "the second job.completed");
         var hooks = worker.Webhooks.OfType(WebhookEventTypes.JobCompleted);
         Assert.All(hooks, hook =>
         {
@@ -53,7 +53,7 @@ public sealed class JobWebhookTests
 
         Assert.True(await worker.Bus.Published.Any<JobFailed>(m => m.Context.Message.JobId == "hook-bad"));
         // The webhook is handed off right after the event is published, so it may trail the harness's view of the event.
-        await WorkerHarness.Poll(() => !worker.Webhooks.Events.IsEmpty, "the job.failed webhook");
+        await Poll.UntilAsync(() => !worker.Webhooks.Events.IsEmpty, "the job.failed webhook");
         var hook = Assert.Single(worker.Webhooks.Events);
         Assert.Equal((WebhookEventTypes.JobFailed, Callback), (hook.EventType, hook.CallbackUrl));
         using var body = JsonDocument.Parse(hook.Body);
@@ -70,7 +70,7 @@ public sealed class JobWebhookTests
         await worker.Bus.Bus.Publish(Job("hook-flaky"));
 
         Assert.True(await worker.Bus.Published.Any<JobFailed>(m => m.Context.Message.JobId == "hook-flaky"));
-        await WorkerHarness.Poll(() => !worker.Webhooks.Events.IsEmpty, "the job.failed webhook");
+        await Poll.UntilAsync(() => !worker.Webhooks.Events.IsEmpty, "the job.failed webhook");
         Assert.Equal(WebhookEventTypes.JobFailed, Assert.Single(worker.Webhooks.Events).EventType);
     }
 
@@ -84,7 +84,7 @@ public sealed class JobWebhookTests
         await worker.Bus.Bus.Publish(new CancelJob { JobId = "hook-cancel", Reason = "no longer needed" });
 
         Assert.True(await worker.Bus.Published.Any<JobCanceled>(m => m.Context.Message.JobId == "hook-cancel"));
-        await WorkerHarness.Poll(() => !worker.Webhooks.Events.IsEmpty, "the job.canceled webhook");
+        await Poll.UntilAsync(() => !worker.Webhooks.Events.IsEmpty, "the job.canceled webhook");
         var hook = Assert.Single(worker.Webhooks.Events);
         Assert.Equal((WebhookEventTypes.JobCanceled, Callback), (hook.EventType, hook.CallbackUrl));
     }
@@ -101,7 +101,7 @@ public sealed class JobWebhookTests
 
         Assert.True(await worker.Bus.Published.Any<JobCompleted>(m => m.Context.Message.JobId == "quiet"));
         Assert.True(await worker.Bus.Published.Any<JobCompleted>(m => m.Context.Message.JobId == "refused"));
-        await WorkerHarness.Poll(() => !worker.Webhooks.Events.IsEmpty, "the refused job.completed webhook");
+        await Poll.UntilAsync(() => !worker.Webhooks.Events.IsEmpty, "the refused job.completed webhook");
         Assert.Equal(JobStatus.Succeeded, worker.Jobs["refused"]!.Status);
         Assert.Equal(["refused"], worker.Webhooks.Events.Select(e => JsonDocument.Parse(e.Body).RootElement.GetProperty("data").GetProperty("jobId").GetString()));
     }

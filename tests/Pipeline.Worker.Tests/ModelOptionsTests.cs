@@ -20,18 +20,54 @@ public class ModelOptionsTests
         var options = new ModelOptions
         {
             Provider = ExecutionProvider.Cpu,
+            CudaDeviceId = 2,
             IntraOpThreads = 3,
+            InterOpThreads = 4,
             DenoiserPrecision = DenoiserPrecision.Int8,
             AllowSpinning = true,
             DefaultPack = "tiny-test",
+            SearchDirectories = ["packs"],
         };
 
         var registry = options.ToRegistryOptions();
 
         Assert.Equal("tiny-test", registry.DefaultPackName);
+        Assert.Equal([Path.GetFullPath("packs")], registry.SearchDirectories);
         Assert.Equal(
-            new InferenceOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 3, DenoiserPrecision = DenoiserPrecision.Int8, AllowSpinning = true },
+            new InferenceOptions
+            {
+                Provider = ExecutionProvider.Cpu,
+                CudaDeviceId = 2,
+                IntraOpThreads = 3,
+                InterOpThreads = 4,
+                DenoiserPrecision = DenoiserPrecision.Int8,
+                AllowSpinning = true,
+            },
             registry.Inference);
+    }
+
+    [Fact]
+    public void ToRegistryOptions_NonDefaultSettings_LeaveNoInferenceSettingAtItsDefault()
+    {
+        // A setting that ModelOptions forgets to carry keeps InferenceOptions' default and would pass an equality
+        // check written with the same omission; this names every InferenceOptions property, including new ones.
+        var options = new ModelOptions
+        {
+            Provider = ExecutionProvider.Cpu,
+            CudaDeviceId = 2,
+            IntraOpThreads = 3,
+            InterOpThreads = 4,
+            DenoiserPrecision = DenoiserPrecision.Int8,
+            AllowSpinning = false, // the worker's default, and not InferenceOptions' default
+        };
+        var defaults = new InferenceOptions();
+
+        var carried = options.ToRegistryOptions().Inference;
+
+        var atDefault = typeof(InferenceOptions).GetProperties()
+            .Where(p => Equals(p.GetValue(carried), p.GetValue(defaults)))
+            .Select(p => p.Name);
+        Assert.Empty(atDefault);
     }
 }
 

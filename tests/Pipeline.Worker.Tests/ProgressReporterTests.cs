@@ -67,14 +67,15 @@ public sealed class ProgressReporterTests : IAsyncLifetime
     /// Moves the fake clock one interval at a time until <paramref name="condition"/> holds: the pump registers its
     /// delay on its own thread, possibly after an advance, so one advance is not always enough.
     /// </summary>
-    private async Task AdvanceUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
+    private Task AdvanceUntilAsync(Func<bool> condition, string what) =>
+        Poll.UntilAsync(() =>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not reached within 10 s: {what}");
+            if (condition())
+            {
+                return true;
+            }
+
             _time.Advance(Interval);
-            await Task.Delay(10);
-        }
-    }
+            return false;
+        }, what);
 }

@@ -42,7 +42,7 @@ public sealed class SubmitBatchConsumerTests
         var completed = Assert.Single(worker.Bus.Published.Select<BatchCompleted>()).Context.Message;
         Assert.Equal((3, 3, 0, 0), (completed.Total, completed.Succeeded, completed.Failed, completed.Canceled));
 
-        await WorkerHarness.Poll(() => worker.Webhooks.OfType(WebhookEventTypes.BatchCompleted).Count > 0, "the batch.completed webhook");
+        await Poll.UntilAsync(() => worker.Webhooks.OfType(WebhookEventTypes.BatchCompleted).Count > 0, "the batch.completed webhook");
         var batchHook = Assert.Single(worker.Webhooks.OfType(WebhookEventTypes.BatchCompleted));
         Assert.Equal(BatchCallback, batchHook.CallbackUrl);
         Assert.Equal(WebhookEvents.EventIdFor(WebhookEventTypes.BatchCompleted, "b-ok"), batchHook.EventId);
@@ -62,7 +62,7 @@ public sealed class SubmitBatchConsumerTests
         await SendAsync(worker, batch);
 
         var consumer = worker.Bus.GetConsumerHarness<SubmitBatchConsumer>();
-        await WorkerHarness.Poll(() => consumer.Consumed.Select<SubmitBatch>().Count() == 2, "the second copy consumed");
+        await Poll.UntilAsync(() => consumer.Consumed.Select<SubmitBatch>().Count() == 2, "the second copy consumed");
         Assert.False(await consumer.Consumed.Any<SubmitBatch>(m => m.Exception is not null));
         Assert.Equal((1, 3), (worker.Jobs.BatchInserts, worker.Jobs.JobInserts));
         Assert.Equal(3, worker.Bus.Sent.Select<SubmitJob>().Count());

@@ -79,7 +79,7 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         await _harness.Bus.Publish(Job("again"));
 
         var consumer = _harness.GetConsumerHarness<SubmitJobConsumer>();
-        await Poll(() => consumer.Consumed.Select<SubmitJob>(m => m.Context.Message.JobId == "again").Count() == 2);
+        await Poll.UntilAsync(() => consumer.Consumed.Select<SubmitJob>(m => m.Context.Message.JobId == "again").Count() == 2, "the second copy consumed");
         Assert.Equal(1, _engine.Calls);
         Assert.Equal(1, _results.Writes);
     }
@@ -139,7 +139,7 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         await _harness.Bus.Publish(new CancelJob { JobId = "long", Reason = "user" });
 
         var consumer = _harness.GetConsumerHarness<SubmitJobConsumer>();
-        await Poll(() => consumer.Consumed.Select<SubmitJob>(m => m.Context.Message.JobId == "long").Any());
+        await Poll.UntilAsync(() => consumer.Consumed.Select<SubmitJob>(m => m.Context.Message.JobId == "long").Any(), "the long job consumed");
         Assert.True(await _harness.Published.Any<JobCanceled>(m => m.Context.Message.JobId == "long"));
         Assert.Equal(JobStatus.Canceled, _jobs["long"]!.Status);
         Assert.False(await _harness.Published.Any<JobCompleted>());
@@ -167,14 +167,4 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
     }
 
     private static SubmitJob Job(string id) => new() { JobId = id, Kind = JobKinds.Generation, Steps = 4 };
-
-    private static async Task Poll(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
-            await Task.Delay(20);
-        }
-    }
 }

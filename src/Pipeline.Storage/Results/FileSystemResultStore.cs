@@ -9,12 +9,21 @@ namespace Pipeline.Storage.Results;
 /// name no job id can take), fsyncs each file and the folder, then renames the folder into place. rename(2)
 /// of a folder onto a missing name is atomic and fails onto an existing non-empty one, so a result appears
 /// whole or not at all and the first complete write wins; a crash leaves at most a staging folder, never a
-/// partial result.
+/// partial result. The first write of each store (each process that writes results) deletes the staging folders that
+/// such crashes left, once they are older than <see cref="StaleStagingAge"/>.
 /// </summary>
 public sealed class FileSystemResultStore : IResultStore
 {
     private const string StagingPrefix = ".staging-";
+
+    /// <summary>
+    /// How old a staging folder must be before a start-up purge deletes it: far longer than any write (three small
+    /// files), so that the staging folder of a write in progress on another worker sharing the store is never taken.
+    /// </summary>
+    internal static readonly TimeSpan StaleStagingAge = TimeSpan.FromHours(1);
+
     private readonly StoreRoot _root;
+    private int _purged;
 
     /// <summary>Creates the store over <see cref="FileStorageOptions.RootPath"/>.</summary>
     public FileSystemResultStore(IOptions<FileStorageOptions> options)
@@ -51,6 +60,11 @@ public sealed class FileSystemResultStore : IResultStore
 
         var resultsDirectory = Path.GetDirectoryName(finalDirectory)!;
         Directory.CreateDirectory(resultsDirectory);
+        if (Interlocked.Exchange(ref _purged, 1) == 0)
+        {
+            PurgeStaleStaging(resultsDirectory);
+        }
+
         var staging = Path.Join(resultsDirectory, $"{StagingPrefix}{jobId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
@@ -123,29 +137,27 @@ public sealed class FileSystemResultStore : IResultStore
     }
 
     /// <summary>
-    /// Deletes staging folders older than <paramref name="olderThan"/> (left by a crash mid-write); returns how
-    /// many. Safe while other writers run, as long as <paramref name="olderThan"/> exceeds the longest write.
+    /// Deletes the staging folders older than <see cref="StaleStagingAge"/> (left by a process killed mid-write).
+    /// Best effort: a folder that cannot be listed or deleted now is left for the next start, and never fails the
+    /// write that triggered the purge.
     /// </summary>
-    public int PurgeStaleStaging(TimeSpan olderThan, TimeProvider timeProvider)
+    private static void PurgeStaleStaging(string resultsDirectory)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        var resultsDirectory = Path.Join(_root.FullPath, ResultKeys.ResultsFolder);
-        if (!Directory.Exists(resultsDirectory))
+        var cutoff = DateTime.UtcNow - StaleStagingAge;
+        try
         {
-            return 0;
-        }
-
-        var cutoff = timeProvider.GetUtcNow().UtcDateTime - olderThan;
-        var purged = 0;
-        foreach (var directory in Directory.EnumerateDirectories(resultsDirectory, StagingPrefix + "*"))
-        {
-            if (Directory.GetLastWriteTimeUtc(directory) < cutoff && TryDelete(directory))
+            foreach (var directory in Directory.EnumerateDirectories(resultsDirectory, StagingPrefix + "*"))
             {
-                purged++;
+                if (Directory.GetLastWriteTimeUtc(directory) < cutoff)
+                {
+                    TryDelete(directory);
+                }
             }
         }
-
-        return purged;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write that follows reports a results folder it cannot use; a purge has nothing to add.
+        }
     }
 
     private async Task WriteFileAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

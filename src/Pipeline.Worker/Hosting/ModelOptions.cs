@@ -28,9 +28,17 @@ public sealed class ModelOptions
     /// </summary>
     public DenoiserPrecision DenoiserPrecision { get; set; } = DenoiserPrecision.Float32;
 
+    /// <summary>CUDA device ordinal the packs run on when the provider is CUDA. Default 0.</summary>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
     /// <summary>ONNX Runtime threads inside one operator; 0 lets it choose. Default 0.</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
+
+    /// <summary>ONNX Runtime threads across independent operators; 0 lets it choose. Default 0.</summary>
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; }
 
     /// <summary>
     /// Let ONNX Runtime's CPU thread pools spin while idle. Default false: the worker shares its cores with the broker
@@ -51,7 +59,9 @@ public sealed class ModelOptions
             Inference = new InferenceOptions
             {
                 Provider = Provider,
+                CudaDeviceId = CudaDeviceId,
                 IntraOpThreads = IntraOpThreads,
+                InterOpThreads = InterOpThreads,
                 DenoiserPrecision = DenoiserPrecision,
                 AllowSpinning = AllowSpinning,
             },

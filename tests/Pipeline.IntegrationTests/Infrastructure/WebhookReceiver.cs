@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Pipeline.TestSupport;
 using Pipeline.Webhooks;
 
 namespace Pipeline.IntegrationTests.Infrastructure;

@@ -75,17 +75,6 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
     public Task StartAsync() => Bus.Start();
 
-    /// <summary>Waits (30 s at most) until <paramref name="condition"/> holds.</summary>
-    public static async Task Poll(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not reached within 30 s: {what}");
-            await Task.Delay(20);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await Bus.Stop();
