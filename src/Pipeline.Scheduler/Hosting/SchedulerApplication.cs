@@ -13,10 +13,7 @@ public static class SchedulerApplication
     /// <param name="configure">Last say over the builder before services are added (tests add configuration here).</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.UseLoopbackUnlessConfigured(DefaultPort);
-        builder.AddServiceDefaults();
+        var builder = PipelineHostBuilder.Create(args, DefaultPort, configure);
         builder.AddSchedulerServices();
         return builder;
     }
