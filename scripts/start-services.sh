@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Provisions the services the integration tests need: PostgreSQL 15 and RabbitMQ 3.10 (Debian packages; no
-# Docker on these machines, DESIGN §5), and installs Prometheus (Debian's package) without starting it: the tests that
+# Provisions the services the tests and the hosts need: PostgreSQL 15 and RabbitMQ 3.10 (Debian packages; no
+# Docker on these machines), and installs Prometheus (Debian's package) without starting it: the tests that
 # need it start an instance of their own. Idempotent and fast when all are there.
 #
 #   source scripts/start-services.sh     # exports the variables below into this shell
@@ -11,8 +11,13 @@
 #   RABBITMQ_URL              amqp://user:pass@host:port/vhost
 #   RABBITMQ_MANAGEMENT_URL   http://host:15672/ (queue lengths over the management API)
 #   PIPELINE_TEST_PROMETHEUS  path of a prometheus binary (promtool is expected beside it); not started here
-# They are also written to $PIPELINE_SERVICES_ENV (default /tmp/pipeline-services.env), which the storage tests
-# read when the variable is absent from their environment.
+# and, for the hosts (`dotnet run --project src/Pipeline.Api` etc. in the same shell), the same services under the
+# names the hosts read (already set ones are kept):
+#   Pipeline__Storage__Jobs__ConnectionString   = PIPELINE_TEST_POSTGRES
+#   Pipeline__RabbitMq__Host, __Port, __VirtualHost, __Username, __Password   from RABBITMQ_URL
+# The database it creates is the hosts' default (user, password and database `pipeline`), so hosts started without
+# these variables find it too. Everything is also written to $PIPELINE_SERVICES_ENV (default
+# /tmp/pipeline-services.env), which the tests read when a variable is absent from their environment.
 #
 # Under CI=true a service that cannot be provided is an error (non-zero status); elsewhere it is a warning and
 # its variable stays unset, so the tests that need it skip with a message.
@@ -22,7 +27,8 @@ _pipeline_services_main() (
     local env_file="${PIPELINE_SERVICES_ENV:-/tmp/pipeline-services.env}"
     local ci="${CI:-false}"
     local failed=0
-    local pg_user=pipeline_test pg_password=pipeline_test pg_db=pipeline_test pg_port=5432
+    # The hosts' default connection string (JobStoreOptions.DefaultConnectionString) names this user and database.
+    local pg_user=pipeline pg_password=pipeline pg_db=pipeline pg_port=5432
 
     log() { echo "start-services: $*" >&2; }
     need_fail() { log "ERROR: $*"; failed=1; }
@@ -125,10 +131,40 @@ _pipeline_services_main() (
         fi
     fi
 
+    # amqp://user:pass@host:port/vhost -> the hosts' Pipeline__RabbitMq__* settings, one `export` line each. An empty
+    # path is the default vhost "/"; %XX escapes (%2F) in user, password and vhost are decoded.
+    url_decode() { printf '%b' "${1//%/\\x}"; }
+    rabbit_host_settings() {
+        local rest=${1#*://} userinfo="" hostport vhost=""
+        if [[ $rest == *@* ]]; then userinfo=${rest%%@*}; rest=${rest#*@}; fi
+        hostport=${rest%%/*}
+        if [[ $rest == */* ]]; then vhost=${rest#*/}; fi
+        local user=guest password=guest host=${hostport%%:*} port=5672
+        if [[ -n $userinfo ]]; then user=$(url_decode "${userinfo%%:*}"); fi
+        if [[ $userinfo == *:* ]]; then password=$(url_decode "${userinfo#*:}"); fi
+        if [[ $hostport == *:* ]]; then port=${hostport##*:}; fi
+        vhost=$(url_decode "$vhost")
+        local name value
+        for name in Host Port VirtualHost Username Password; do
+            local variable="Pipeline__RabbitMq__$name"
+            case $name in
+                Host) value=$host ;; Port) value=$port ;; VirtualHost) value=${vhost:-/} ;;
+                Username) value=$user ;; Password) value=$password ;;
+            esac
+            echo "export $variable='${!variable:-$value}'"
+        done
+    }
+
     {
         echo "# written by scripts/start-services.sh"
-        [[ -n "$postgres" ]] && echo "export PIPELINE_TEST_POSTGRES='$postgres'"
-        [[ -n "$rabbit" ]] && echo "export RABBITMQ_URL='$rabbit'"
+        if [[ -n "$postgres" ]]; then
+            echo "export PIPELINE_TEST_POSTGRES='$postgres'"
+            echo "export Pipeline__Storage__Jobs__ConnectionString='${Pipeline__Storage__Jobs__ConnectionString:-$postgres}'"
+        fi
+        if [[ -n "$rabbit" ]]; then
+            echo "export RABBITMQ_URL='$rabbit'"
+            rabbit_host_settings "$rabbit"
+        fi
         [[ -n "$rabbit_management" ]] && echo "export RABBITMQ_MANAGEMENT_URL='$rabbit_management'"
         [[ -n "$prometheus" ]] && echo "export PIPELINE_TEST_PROMETHEUS='$prometheus'"
         true

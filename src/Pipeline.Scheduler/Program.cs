@@ -1,10 +1,3 @@
-using Pipeline.Scheduler;
-using Pipeline.ServiceDefaults;
+using Pipeline.Scheduler.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddPipelineScheduler();
-
-var app = builder.Build();
-app.MapPipelineScheduler();
-app.Run();
+await SchedulerApplication.Build(args).RunAsync();

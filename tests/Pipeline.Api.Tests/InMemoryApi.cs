@@ -1,11 +1,10 @@
 using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Api.Auth;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
+using Pipeline.ServiceDefaults.Authentication;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
@@ -51,10 +50,8 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddApiKeySecurity());
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
-        services.AddSingleton<JobSubmitter>();
+        services.AddApiKeyAuthentication<ApiOptions>((auth, api) => auth.ApiKeys = () => api.CurrentValue.ApiKeys);
+        services.AddScoped<JobSubmitter>();
         services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());
         var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());

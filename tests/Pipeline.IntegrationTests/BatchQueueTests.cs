@@ -8,7 +8,7 @@ using MassTransit;
 using Npgsql;
 using Pipeline.Contracts;
 using Pipeline.IntegrationTests.Infrastructure;
-using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Messaging;
 using RabbitMQ.Client;
 
 namespace Pipeline.IntegrationTests;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
+using Pipeline.Scheduler.Hosting;
 
 namespace Pipeline.Scheduler.Tests;
 
@@ -114,8 +115,8 @@ public sealed class HostTests
             }
 
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.AddPipelineScheduler();
-            var server = await LoopbackServer.StartAsync(builder, app => app.MapPipelineScheduler());
+            builder.AddSchedulerServices();
+            var server = await LoopbackServer.StartAsync(builder, app => app.MapSchedulerEndpoints());
             return new SchedulerHost(server, schema, root);
         }
 

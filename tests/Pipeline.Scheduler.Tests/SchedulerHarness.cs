@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Pipeline.Contracts;
 using Pipeline.Imaging;
 using Pipeline.Scheduler.Datasets;
+using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
 using Pipeline.Storage.Jobs;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Pipeline.Storage.Inputs;
@@ -89,6 +90,25 @@ public sealed class ResilienceTests
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.NotNull(await call.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(3, inner.Calls);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WithLogging_RetriesAtDebugWithoutTheResult()
+    {
+        using var logs = new RecordingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var inner = new FlakyJobStore(failures: 2, () => Fault("io"));
+        var store = new ResilientJobStore(inner, StorageResilience.CreatePipeline(NoDelay, TimeProvider.System, loggerFactory));
+
+        var job = await store.GetAsync("job-with-a-telling-id");
+
+        Assert.NotNull(job);
+        var polly = logs.Entries.Where(e => e.Category == "Polly").ToList();
+        Assert.Contains(polly, e => e.Level == LogLevel.Debug && e.Message.Contains("OnRetry", StringComparison.Ordinal));
+        // LogLevel.None marks events no logger writes (this recorder keeps them anyway).
+        Assert.DoesNotContain(polly, e => e.Level is > LogLevel.Debug and < LogLevel.None);
+        // The record came back as the call's result: no line may carry it (nor anything of it, such as its id).
+        Assert.DoesNotContain(polly, e => e.Message.Contains("job-with-a-telling-id", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Storage.Inputs;
@@ -22,13 +23,38 @@ public sealed class ServiceRegistrationTests
     }
 
     [Fact]
-    public void AddPipelineStorage_MissingRootPath_FailsOptionsValidation()
+    public void AddPipelineStorage_EmptyRootPath_FailsOptionsValidation()
     {
-        using var provider = Build(new() { ["Pipeline:Storage:Jobs:ConnectionString"] = "Host=127.0.0.1" });
+        using var provider = Build(new() { ["Pipeline:Storage:Files:RootPath"] = "" });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FileStorageOptions>>().Value);
 
         Assert.Contains("RootPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPipelineStorage_NothingConfigured_DefaultsToTheLocalDatabaseAndOneAbsoluteRoot()
+    {
+        using var provider = Build([]);
+
+        var files = provider.GetRequiredService<IOptions<FileStorageOptions>>().Value;
+        var jobs = provider.GetRequiredService<IOptions<JobStoreOptions>>().Value;
+
+        // The same root whatever the working directory: every host on the machine shares it.
+        Assert.True(Path.IsPathFullyQualified(files.RootPath), files.RootPath);
+        Assert.Equal("pipeline", Path.GetFileName(files.RootPath));
+        Assert.Equal("Host=localhost;Username=pipeline;Password=pipeline;Database=pipeline", jobs.ConnectionString);
+    }
+
+    [Fact]
+    public void AddPipelineStorage_Registered_PostgresHealthCheckOnceTaggedReady()
+    {
+        using var provider = Build([]);
+
+        var checks = provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+
+        var postgres = Assert.Single(checks, c => c.Name == "postgres");
+        Assert.Contains("ready", postgres.Tags);
     }
 
     [Fact]

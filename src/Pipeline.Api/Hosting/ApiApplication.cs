@@ -2,18 +2,27 @@ using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Api.Hosting;
 
-/// <summary>Builds the API host; <c>Program</c> runs it, integration tests build it with their own configuration.</summary>
+/// <summary>Builds the API host; <c>Program</c> runs it, tests build it with their own configuration.</summary>
 public static class ApiApplication
 {
+    /// <summary>The port of the default address, <c>http://127.0.0.1:8080</c> (see <see cref="LoopbackDefaultAddress"/>).</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary>The builder with every service registered: what <see cref="Build"/> builds (tests validate it).</summary>
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c>).</param>
     /// <param name="configure">Last say over the builder before services are added (tests add configuration here).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = PipelineHostBuilder.Create(args, DefaultPort, configure);
+        builder.AddApiServices();
+        return builder;
+    }
+
+    /// <summary>The host with its endpoints mapped, ready to run.</summary>
+    /// <inheritdoc cref="CreateBuilder" path="/param"/>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults();
-        builder.AddApiServices();
-        var app = builder.Build();
+        var app = CreateBuilder(args, configure).Build();
         app.MapDefaultEndpoints();
         app.MapApiEndpoints();
         return app;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Pipeline.Api.Auth;
+using Pipeline.ServiceDefaults.Authentication;
 
 namespace Pipeline.Api.Hosting;
 
@@ -18,17 +18,17 @@ public static class ApiKeyOpenApi
         {
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
-            document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+            document.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Name = ApiKeyAuthentication.HeaderName,
                 Description = "One of the keys in Pipeline:Api:ApiKeys; every /v1 endpoint needs it (401 without).",
             };
             document.Security ??= [];
             document.Security.Add(new OpenApiSecurityRequirement
             {
-                [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [],
+                [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [],
             });
             return Task.CompletedTask;
         });

@@ -1,14 +1,12 @@
-using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using Pipeline.Api.Auth;
 using Pipeline.Api.Endpoints;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
-using Pipeline.ServiceDefaults.Messaging;
-using Pipeline.ServiceDefaults.Storage;
+using Pipeline.Messaging;
+using Pipeline.ServiceDefaults.Authentication;
+using Pipeline.Storage;
 
 namespace Pipeline.Api.Hosting;
 
@@ -21,16 +19,13 @@ public static class ApiServices
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.AddPipelineStores();
+        services.AddPipelineStorage();
 
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddApiKeySecurity());
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddApiKeyAuthentication<ApiOptions>((auth, api) => auth.ApiKeys = () => api.CurrentValue.ApiKeys);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
@@ -41,10 +36,11 @@ public static class ApiServices
         services.AddHostedService(sp => sp.GetRequiredService<QueueDeclaration>());
         services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("work-queues",
             sp => sp.GetRequiredService<QueueDeclaration>(), failureStatus: null, tags: ["ready"]));
-        services.AddSingleton<JobSubmitter>();
+        // Scoped, per request: it sends through MassTransit's ISendEndpointProvider, which is scoped (MassTransit's
+        // guidance for producers outside a consumer); a singleton holding it fails scope validation at start.
+        services.AddScoped<JobSubmitter>();
         services.AddScheduleForwarding();
-        services.AddMassTransit(x => x.UsingRabbitMq((context, cfg) =>
-            cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value)));
+        services.AddPipelineBus();
         return builder;
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Messaging;
 
 namespace Pipeline.Api.Hosting;
 

@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
 using Pipeline.Contracts;
-using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
 using Pipeline.Storage.Results;

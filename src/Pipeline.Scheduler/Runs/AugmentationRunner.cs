@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Imaging;
+using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Schedules;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;

@@ -8,9 +8,15 @@ public sealed class JobStoreOptions
     /// <summary>The configuration section: <c>Pipeline:Storage:Jobs</c>.</summary>
     public const string SectionName = "Pipeline:Storage:Jobs";
 
-    /// <summary>Required. An Npgsql connection string.</summary>
+    /// <summary>
+    /// An Npgsql connection string. Default <see cref="DefaultConnectionString"/>: the database
+    /// <c>scripts/start-services.sh</c> and <c>docker-compose.yml</c> set up.
+    /// </summary>
     [Required]
-    public string ConnectionString { get; set; } = "";
+    public string ConnectionString { get; set; } = DefaultConnectionString;
+
+    /// <summary>User, password and database <c>pipeline</c> on the local server's default port.</summary>
+    public const string DefaultConnectionString = "Host=localhost;Username=pipeline;Password=pipeline;Database=pipeline";
 
     /// <summary>
     /// The PostgreSQL schema holding the tables (created by the migrator). Default <c>pipeline</c>. Lowercase

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 
 namespace Pipeline.Storage.Resilience;
 
@@ -11,7 +12,8 @@ public static class StorageResilience
     /// A retry pipeline for <see cref="TransientStorageFaults.IsTransient"/> faults: exponential backoff from
     /// <see cref="StorageResilienceOptions.BaseDelay"/>, capped at <see cref="StorageResilienceOptions.MaxDelay"/>,
     /// jittered when asked. Delays run on <paramref name="timeProvider"/>, so tests advance a fake clock instead
-    /// of sleeping; retries are logged through <paramref name="loggerFactory"/> when given.
+    /// of sleeping. With <paramref name="loggerFactory"/>, Polly's telemetry is on with <see cref="QuietTelemetry"/>:
+    /// retries are logged at Debug, and never with the call's result.
     /// </summary>
     public static ResiliencePipeline CreatePipeline(StorageResilienceOptions options, TimeProvider timeProvider,
         ILoggerFactory? loggerFactory = null, string name = "pipeline-storage")
@@ -21,7 +23,7 @@ public static class StorageResilience
         var builder = new ResiliencePipelineBuilder { Name = name, TimeProvider = timeProvider };
         if (loggerFactory is not null)
         {
-            builder.ConfigureTelemetry(loggerFactory);
+            builder.ConfigureTelemetry(QuietTelemetry(loggerFactory));
         }
 
         if (options.MaxRetryAttempts > 0)
@@ -39,4 +41,20 @@ public static class StorageResilience
 
         return builder.Build();
     }
+
+    /// <summary>
+    /// Polly's defaults log every call at Information with its result, which for the job store is the whole job record
+    /// (its request JSON included): several KB per job per host. Here a call's result is never formatted into a log line
+    /// (an exception's message still is), a retry or a failed attempt is a Debug line, and an attempt that succeeded is
+    /// not logged (Polly's own pipeline executing/executed lines are Debug anyway). Polly's meters still count every event.
+    /// </summary>
+    internal static TelemetryOptions QuietTelemetry(ILoggerFactory loggerFactory) => new()
+    {
+        LoggerFactory = loggerFactory,
+        ResultFormatter = static (_, _) => null,
+        // Polly rates a retry and a handled (failed) attempt Warning and an attempt that succeeded Information.
+        SeverityProvider = static args => args.Event.Severity >= ResilienceEventSeverity.Warning
+            ? ResilienceEventSeverity.Debug
+            : ResilienceEventSeverity.None,
+    };
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
-using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Messaging;
 using Pipeline.Storage.Jobs;
 using Pipeline.Worker.Jobs;
 

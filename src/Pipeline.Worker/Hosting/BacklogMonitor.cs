@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.ServiceDefaults.Messaging;
+using Pipeline.Messaging;
 using RabbitMQ.Client;
 
 namespace Pipeline.Worker.Hosting;

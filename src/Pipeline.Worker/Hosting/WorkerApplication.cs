@@ -3,18 +3,27 @@ using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Worker.Hosting;
 
-/// <summary>Builds the worker host; <c>Program</c> runs it, integration tests build it with their own configuration.</summary>
+/// <summary>Builds the worker host; <c>Program</c> runs it, tests build it with their own configuration.</summary>
 public static class WorkerApplication
 {
+    /// <summary>The port of the default address, <c>http://127.0.0.1:8081</c> (see <see cref="LoopbackDefaultAddress"/>).</summary>
+    public const int DefaultPort = 8081;
+
+    /// <summary>The builder with every service registered: what <see cref="Build"/> builds (tests validate it).</summary>
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c>).</param>
     /// <param name="configure">Last say over the builder before services are added (tests add configuration here).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = PipelineHostBuilder.Create(args, DefaultPort, configure);
+        builder.AddWorkerServices();
+        return builder;
+    }
+
+    /// <summary>The host with its health endpoints mapped, ready to run.</summary>
+    /// <inheritdoc cref="CreateBuilder" path="/param"/>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        builder.AddServiceDefaults();
-        builder.AddWorkerServices();
-        var app = builder.Build();
+        var app = CreateBuilder(args, configure).Build();
         app.MapDefaultEndpoints();
         return app;
     }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Engine;
 using Pipeline.Engine.Adapters;
 using Pipeline.Inference;
-using Pipeline.ServiceDefaults.Messaging;
-using Pipeline.ServiceDefaults.Storage;
+using Pipeline.Messaging;
+using Pipeline.Storage;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Jobs;
 
@@ -24,10 +24,9 @@ public static class WorkerServices
         var services = builder.Services;
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // Registered before the bus: hosted services start in order, so the schema and the model are ready before a message arrives.
-        builder.AddPipelineStores();
+        services.AddPipelineStorage();
         services.AddSingleton(sp => new ModelPackRegistry(sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions(),
             sp.GetRequiredService<ILogger<ModelPackRegistry>>()));
         services.AddSingleton(sp => new RegistryPackProvider(sp.GetRequiredService<ModelPackRegistry>()));
@@ -45,18 +44,13 @@ public static class WorkerServices
         services.AddSingleton<JobOutcomes>();
         services.AddHostedService<BacklogMonitor>();
 
-        services.AddMassTransit(x =>
+        services.AddPipelineBus(x =>
         {
             x.AddConsumer<SubmitJobConsumer, SubmitJobConsumerDefinition>();
             x.AddConsumer<SubmitBatchConsumer, SubmitBatchConsumerDefinition>();
             x.AddConsumer<SubmitJobFaultConsumer, SubmitJobFaultConsumerDefinition>();
             x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
             x.AddConsumer<JobCanceledConsumer, JobCanceledConsumerDefinition>();
-            x.UsingRabbitMq((context, cfg) =>
-            {
-                cfg.UsePipelineBroker(context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
-                cfg.ConfigureEndpoints(context);
-            });
         });
 
         // Graceful stop: the bus stops taking messages, in-flight jobs get ShutdownTimeout to finish, then their tokens fire

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Pipeline.Scheduler;
+using Pipeline.Scheduler.Hosting;
 
 namespace Pipeline.IntegrationTests.Infrastructure;
 
@@ -54,11 +54,8 @@ public sealed class SchedulerHost : IAsyncDisposable
             ["Logging:LogLevel:Hangfire"] = "Warning",
         });
         Directory.CreateDirectory(Path.Combine(stack.StorageRoot, "sources"));
-        var builder = WebApplication.CreateBuilder(["--contentRoot", stack.StorageRoot, "--urls", "http://127.0.0.1:0", "--environment", "Testing"]);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddPipelineScheduler();
-        var app = builder.Build();
-        app.MapPipelineScheduler();
+        var app = SchedulerApplication.Build(["--contentRoot", stack.StorageRoot, "--urls", "http://127.0.0.1:0", "--environment", "Testing"],
+            builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();
         return new SchedulerHost(app, stack, hangfireSchema);
     }

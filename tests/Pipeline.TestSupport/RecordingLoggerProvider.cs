@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Worker.Tests.Fakes;
+namespace Pipeline.TestSupport;
 
 /// <summary>Keeps every log entry (category, event id, level, text), so a test can check what was logged and how often.</summary>
-internal sealed class RecordingLoggerProvider : ILoggerProvider
+public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, EventId EventId, LogLevel Level, string Message)> Entries { get; } = new();
 

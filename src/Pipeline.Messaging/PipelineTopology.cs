@@ -1,7 +1,7 @@
 using Pipeline.Contracts;
 using RabbitMQ.Client;
 
-namespace Pipeline.ServiceDefaults.Messaging;
+namespace Pipeline.Messaging;
 
 /// <summary>
 /// The work queues as the workers' MassTransit endpoints declare them: durable classic queues, each bound to a fanout

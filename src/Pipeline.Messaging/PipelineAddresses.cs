@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 
-namespace Pipeline.ServiceDefaults.Messaging;
+namespace Pipeline.Messaging;
 
 /// <summary>
 /// Send addresses of the work queues. Producers send to the queue's <em>exchange</em> (MassTransit declares a fanout

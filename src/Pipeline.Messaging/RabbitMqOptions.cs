@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.ServiceDefaults.Messaging;
+namespace Pipeline.Messaging;
 
 /// <summary>Where the broker is. Bound from <see cref="SectionName"/> (env: <c>Pipeline__RabbitMq__Host</c>, …).</summary>
 public sealed class RabbitMqOptions

@@ -2,7 +2,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Storage.Jobs;
 
-namespace Pipeline.ServiceDefaults.Messaging;
+namespace Pipeline.Messaging;
 
 /// <summary>
 /// How a producer that records jobs before sending them does both, so a job looks the same in the store and on the queue

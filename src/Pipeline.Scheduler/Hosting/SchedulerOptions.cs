@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Scheduler.Schedules;
 
-namespace Pipeline.Scheduler;
+namespace Pipeline.Scheduler.Hosting;
 
 /// <summary>The scheduler host. Bound from <see cref="SectionName"/> (env: <c>Pipeline__Scheduler__SourceRoot</c>, …).</summary>
 public sealed class SchedulerOptions
@@ -9,11 +9,17 @@ public sealed class SchedulerOptions
     /// <summary>The configuration section: <c>Pipeline:Scheduler</c>.</summary>
     public const string SectionName = "Pipeline:Scheduler";
 
-    /// <summary>Required. The folder schedule sources are relative to; no schedule reads outside it.</summary>
+    /// <summary>
+    /// The folder schedule sources are relative to; no schedule reads outside it. Default: <c>sources</c> under the file
+    /// store's root (<c>Pipeline:Storage:Files:RootPath</c>).
+    /// </summary>
     [Required]
     public string SourceRoot { get; set; } = "";
 
-    /// <summary>Required. Datasets are written to <c>&lt;OutputRoot&gt;/&lt;schedule id&gt;/&lt;period&gt;/</c>.</summary>
+    /// <summary>
+    /// Datasets are written to <c>&lt;OutputRoot&gt;/&lt;schedule id&gt;/&lt;period&gt;/</c>. Default: <c>datasets</c>
+    /// under the file store's root.
+    /// </summary>
     [Required]
     public string OutputRoot { get; set; } = "";
 

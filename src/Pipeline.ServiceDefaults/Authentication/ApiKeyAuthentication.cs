@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.ServiceDefaults.Authentication;
+
+/// <summary>The API-key scheme's names and its one registration, shared by the Api and the Scheduler.</summary>
+public static class ApiKeyAuthentication
+{
+    /// <summary>The scheme name (also the OpenAPI security scheme's).</summary>
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>The request header that carries a key.</summary>
+    public const string HeaderName = "X-Api-Key";
+
+    /// <summary>
+    /// Makes <see cref="ApiKeyAuthenticationHandler"/> the default scheme and adds authorization.
+    /// <paramref name="configure"/> fills <see cref="ApiKeyAuthenticationOptions"/> from the host's own options
+    /// (<typeparamref name="THostOptions"/>, read through a monitor so reloaded keys apply).
+    /// </summary>
+    public static IServiceCollection AddApiKeyAuthentication<THostOptions>(this IServiceCollection services,
+        Action<ApiKeyAuthenticationOptions, IOptionsMonitor<THostOptions>> configure)
+        where THostOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddAuthentication(SchemeName).AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(SchemeName, null);
+        services.AddOptions<ApiKeyAuthenticationOptions>(SchemeName).Configure(configure);
+        services.AddAuthorization();
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Pipeline.ServiceDefaults.Authentication;
+
+/// <summary>What <see cref="ApiKeyAuthenticationHandler"/> accepts; each host fills it from its own options.</summary>
+public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
+{
+    /// <summary>The accepted keys, read on every request, so keys reloaded from configuration apply at once.</summary>
+    public Func<IReadOnlyList<string>> ApiKeys { get; set; } = static () => [];
+
+    /// <summary>
+    /// When set, HTTP Basic with this user name and an API key as password is accepted too (so a browser can open a
+    /// dashboard), and a challenge asks for Basic credentials in <see cref="Realm"/>. Null: <c>X-Api-Key</c> only.
+    /// </summary>
+    public string? BasicUserName { get; set; }
+
+    /// <summary>The realm a Basic challenge names.</summary>
+    public string Realm { get; set; } = "Pipeline";
+}
