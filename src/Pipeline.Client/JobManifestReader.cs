@@ -17,7 +17,7 @@ namespace Pipeline.Client;
 /// and image files must exist; all problems are collected (up to <see cref="MaxErrors"/>) and thrown together as a
 /// <see cref="ManifestException"/> whose errors carry 1-based line numbers.
 /// </summary>
-public static class ManifestReader
+public static class JobManifestReader
 {
     /// <summary>Problems reported before reading stops.</summary>
     public const int MaxErrors = 100;
