@@ -22,7 +22,7 @@ internal sealed class JobOptions
 
     public Option<int?> Steps { get; } = new("--steps")
     {
-        Description = "Sampling steps: fewer is faster, more is better. Default and range come from the model pack",
+        Description = "Sampling steps: fewer is faster, more is better. Default and range come from the model pack, per priority class",
         HelpName = "N",
     };
 
@@ -46,7 +46,7 @@ internal sealed class JobOptions
 
     public Option<string> Priority { get; } = new("--priority")
     {
-        Description = "Priority class: interactive, standard or bulk (admission order; recorded with the result)",
+        Description = "Priority class: interactive, standard or bulk (admission order and the pack's step budget; recorded with the result)",
         DefaultValueFactory = _ => JobPriorities.Standard,
         HelpName = "interactive|standard|bulk",
     };
