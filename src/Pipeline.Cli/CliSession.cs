@@ -21,7 +21,7 @@ internal sealed class CliSession : IAsyncDisposable
         Loggers = loggers;
         Registry = registry;
         SearchDirectories = searched;
-        Packs = new RegistryPackSource(registry, LocalRun(maxBatch: 1));
+        Packs = new RegistryPackSource(registry, LocalRun());
     }
 
     public GlobalSettings Settings { get; }
@@ -95,7 +95,7 @@ internal sealed class CliSession : IAsyncDisposable
     /// The engine settings of a local run: each pack's budgets from its manifest, and steps never lowered under backlog
     /// (the user waits for exactly what was asked, and there is no queue to shed).
     /// </summary>
-    public static EngineOptions LocalRun(int maxBatch) => new() { MaxBatch = maxBatch, DegradeUnderBacklog = false };
+    public static EngineOptions LocalRun(int maxBatch = 16) => new() { MaxBatch = maxBatch, DegradeUnderBacklog = false };
 
     public async ValueTask DisposeAsync()
     {

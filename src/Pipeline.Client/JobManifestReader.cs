@@ -254,7 +254,7 @@ public static class JobManifestReader
     private static string Explain(ContractError problem, ManifestImage? source, ManifestImage? mask) => problem.Code switch
     {
         ContractErrorCodes.MissingSourceImage =>
-            $"{problem.Message.Replace(" needs sourceImageKey", " needs a source image", StringComparison.Ordinal)}: sourceImageFile (a path), sourceImage (base64) or sourceImageKey",
+            $"{problem.Message}: sourceImageFile (a path), sourceImage (base64) or sourceImageKey",
         ContractErrorCodes.MissingMask => "inpainting needs a mask: maskRectangles, maskImageFile (a path), maskImage (base64) or maskImageKey",
         _ => problem.Message
             .Replace("sourceImageKey", source?.Field ?? "sourceImageKey", StringComparison.Ordinal)

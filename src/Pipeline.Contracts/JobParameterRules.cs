@@ -29,6 +29,12 @@ public static class JobParameterRules
         ? null
         : new(ContractErrorCodes.UnknownOrder, $"order must be one of {string.Join(", ", UnmaskOrders.All)}; got '{order}'");
 
+    /// <summary>A model pack name is 1 to <see cref="SubmitJobRules.MaxModelPackLength"/> printable characters.</summary>
+    public static ContractError? ModelPack(string modelPack) =>
+        modelPack.Length is > 0 and <= SubmitJobRules.MaxModelPackLength && !modelPack.Any(char.IsControl)
+            ? null
+            : new(ContractErrorCodes.InvalidModelPack, $"modelPack must be 1-{SubmitJobRules.MaxModelPackLength} printable characters");
+
     /// <summary>
     /// 1 ≤ steps ≤ <paramref name="maximum"/> (no upper bound when null); <paramref name="priority"/> names the class
     /// whose budget set the maximum, when one did.
@@ -78,7 +84,7 @@ public static class JobParameterRules
     /// <summary>A variation or inpainting has a source image (a generation needs none).</summary>
     public static ContractError? SourceImage(JobKind kind, bool given) => given || kind == JobKind.Generation
         ? null
-        : new(ContractErrorCodes.MissingSourceImage, $"{JobKinds.Name(kind)} needs a source image; none was given");
+        : new(ContractErrorCodes.MissingSourceImage, $"{JobKinds.Name(kind)} needs a source image");
 
     /// <summary>An inpainting has exactly one mask: a mask image or rectangles.</summary>
     public static ContractError? Mask(bool hasImage, bool hasRectangles) => (hasImage, hasRectangles) switch

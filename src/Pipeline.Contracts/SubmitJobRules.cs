@@ -49,10 +49,7 @@ public static class SubmitJobRules
         Apply(JobParameterRules.Kind(job.Kind));
         Apply(JobParameterRules.Priority(job.Priority));
         Apply(job.Order is null ? null : JobParameterRules.Order(job.Order));
-        if (job.ModelPack is { } pack && (pack.Length == 0 || pack.Length > MaxModelPackLength || pack.Any(char.IsControl)))
-        {
-            Add(ContractErrorCodes.InvalidModelPack, $"modelPack must be 1-{MaxModelPackLength} printable characters");
-        }
+        Apply(job.ModelPack is { } pack ? JobParameterRules.ModelPack(pack) : null);
 
         if (job.Seed is { } seed && (seed < 0 || seed > MaxSeed))
         {

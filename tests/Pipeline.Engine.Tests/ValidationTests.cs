@@ -25,7 +25,7 @@ public class ValidationTests
             { generation with { JobId = "../up" }, "invalid_job_id", "jobId must match" },
             { EngineHarness.Variation("bad", 1, 4, 1.5f), "strength_out_of_range", "strength must be above 0 and at most 1; got 1.5" },
             { EngineHarness.Variation("bad", 1, 4, 0f), "strength_out_of_range", "got 0" },
-            { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = default }, "missing_source_image", "variation needs a source image; none was given" },
+            { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = default }, "missing_source_image", "variation needs a source image" },
             { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = new byte[] { FakeImageCodec.Undecodable } }, "image_undecodable", "not a PNG or JPEG" },
             { inpainting with { MaskRectangles = [] }, "missing_mask", "needs a mask image (white = regenerate) or mask rectangles" },
             { inpainting with { MaskImage = new byte[] { 1 } }, "ambiguous_mask", "not both" },
