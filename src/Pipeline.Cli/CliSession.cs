@@ -2,15 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
 using Pipeline.Inference;
-using Pipeline.Sampling;
 
 namespace Pipeline.Cli;
 
 /// <summary>
-/// What one command invocation runs on: logging, the pack registry (which owns the ONNX sessions), the engine's
-/// ports over it, and engines built on request. Disposed at the end of the command, engines first.
+/// What one command invocation runs on: logging, the pack registry (which owns the ONNX sessions), its packs as the
+/// engine runs them, and engines built on request. Disposed at the end of the command, engines first.
 /// </summary>
 internal sealed class CliSession : IAsyncDisposable
 {
@@ -23,7 +21,7 @@ internal sealed class CliSession : IAsyncDisposable
         Loggers = loggers;
         Registry = registry;
         SearchDirectories = searched;
-        Packs = new RegistryPackProvider(registry);
+        Packs = new RegistryPackSource(registry, LocalRun());
     }
 
     public GlobalSettings Settings { get; }
@@ -34,9 +32,8 @@ internal sealed class CliSession : IAsyncDisposable
 
     public ModelPackRegistry Registry { get; }
 
-    public RegistryPackProvider Packs { get; }
-
-    public ImagingImageCodec Images { get; } = new();
+    /// <summary>The registry's packs, each with its manifest's step budgets as a local run uses them.</summary>
+    public RegistryPackSource Packs { get; }
 
     public IReadOnlyList<string> SearchDirectories { get; }
 
@@ -86,25 +83,19 @@ internal sealed class CliSession : IAsyncDisposable
         return new LoadedPack(Registry.Get(engine.Name), engine);
     }
 
-    /// <summary>
-    /// An engine for one pack with budgets from its manifest; local runs never degrade steps under backlog (the user
-    /// waits for exactly what was asked). Disposed with the session.
-    /// </summary>
-    public JobEngine CreateEngine(LoadedPack pack, int maxBatch, Pipeline.Engine.IModelPackProvider? packs = null)
+    /// <summary>An engine over <see cref="Packs"/> with <paramref name="maxBatch"/> slots. Disposed with the session.</summary>
+    public JobEngine CreateEngine(int maxBatch)
     {
-        var engine = new JobEngine(
-            packs ?? Packs,
-            Images,
-            new EngineOptions { MaxBatch = maxBatch, StepBudgets = ManifestStepBudgets.From(pack.Pack.Manifest.Sampling, degradeUnderBacklog: false) },
-            TimeProvider.System,
-            Loggers.CreateLogger<JobEngine>());
+        var engine = EngineFactory.Create(Packs, LocalRun(maxBatch), TimeProvider.System, Loggers);
         _engines.Add(engine);
         return engine;
     }
 
-    /// <summary>The class budget jobs of this pack run under (for messages and the bench).</summary>
-    public static StepBudget BudgetOf(LoadedPack pack, PriorityClass priority) =>
-        ManifestStepBudgets.From(pack.Pack.Manifest.Sampling, degradeUnderBacklog: false).For(priority);
+    /// <summary>
+    /// The engine settings of a local run: each pack's budgets from its manifest, and steps never lowered under backlog
+    /// (the user waits for exactly what was asked, and there is no queue to shed).
+    /// </summary>
+    public static EngineOptions LocalRun(int maxBatch = 16) => new() { MaxBatch = maxBatch, DegradeUnderBacklog = false };
 
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Client;
 
 /// <summary>
-/// A checked job manifest (<see cref="ManifestReader"/>): its jobs in line order, with their local images still to
+/// A checked job manifest (<see cref="JobManifestReader"/>): its jobs in line order, with their local images still to
 /// upload. A manifest of up to <see cref="SubmitBatch.MaxJobs"/> jobs is one batch named <see cref="BatchId"/>; a
 /// longer one is split in line order into batches of at most that many, named <c>&lt;batchId&gt;-1</c>,
 /// <c>-2</c>, … (zero-padded to the same width, so they sort). The split depends only on the job count, so the same

@@ -70,7 +70,7 @@ public sealed partial class ManifestSubmitter(PipelineApiClient client)
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    errors.Add(ErrorFor(manifest, image, ManifestReader.ImageFileError, $"{image} cannot be read: {e.Message}"));
+                    errors.Add(ErrorFor(manifest, image, JobManifestReader.ImageFileError, $"{image} cannot be read: {e.Message}"));
                     return;
                 }
 

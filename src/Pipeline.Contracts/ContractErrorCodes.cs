@@ -1,8 +1,10 @@
 namespace Pipeline.Contracts;
 
 /// <summary>
-/// Codes <see cref="SubmitJobRules"/> reports. Where the engine checks the same thing it uses the same code, so a
-/// client sees one code whether the API or the worker caught the problem.
+/// Every code a job can be rejected or fail with for its input: what <see cref="SubmitJobRules"/> reports, and what only
+/// a worker can find out (an unknown model pack, an image that does not decode, a mask that covers nothing). The
+/// engine applies the same <see cref="JobParameterRules"/> with the same codes, so a client sees one code whether the
+/// API or the worker caught the problem.
 /// </summary>
 public static class ContractErrorCodes
 {
@@ -62,4 +64,31 @@ public static class ContractErrorCodes
 
     /// <summary>A batch with no jobs, more than <see cref="SubmitBatch.MaxJobs"/>, or a job id twice.</summary>
     public const string InvalidBatch = "invalid_batch";
+
+    /// <summary>No model pack of that name on the worker (or no default pack configured).</summary>
+    public const string UnknownModel = "unknown_model";
+
+    /// <summary>An input key that names nothing in the input store.</summary>
+    public const string InputNotFound = "input_not_found";
+
+    /// <summary>An image (source or mask) of zero bytes.</summary>
+    public const string ImageEmpty = "image_empty";
+
+    /// <summary>An image of an unknown format, corrupt or truncated.</summary>
+    public const string ImageUndecodable = "image_undecodable";
+
+    /// <summary>An image over the byte, pixel or side-length limits (checked on its header before decoding).</summary>
+    public const string ImageTooLarge = "image_too_large";
+
+    /// <summary>A mask image whose size is neither the source image's nor the model's.</summary>
+    public const string MaskSizeMismatch = "mask_size_mismatch";
+
+    /// <summary>A mask that selects no pixel, or a rectangle outside the image or with no area.</summary>
+    public const string MaskInvalid = "mask_invalid";
+
+    /// <summary>A mask whose pixels, fitted to the model size, cover no token.</summary>
+    public const string EmptyMask = "empty_mask";
+
+    /// <summary>A sampler's confidence-noise setting (set by hosts, never by a message) not finite or below 0.</summary>
+    public const string InvalidConfidenceNoise = "invalid_confidence_noise";
 }

@@ -1,9 +1,10 @@
 namespace Pipeline.Contracts;
 
 /// <summary>
-/// The values of <see cref="SubmitJob.Kind"/>. Strings, not an enum, so that a message with an unknown value
-/// still deserializes and the worker can record a <c>failed</c> job with reason <c>unknown_kind</c> instead of
-/// dead-lettering a message it cannot attribute to a job.
+/// The values of <see cref="SubmitJob.Kind"/>, and the one place that turns them into <see cref="JobKind"/> and back.
+/// Messages carry strings, not the enum, so that a message with an unknown value still deserializes and the worker
+/// can record a <c>failed</c> job with reason <c>unknown_kind</c> instead of dead-lettering a message it cannot
+/// attribute to a job.
 /// </summary>
 public static class JobKinds
 {
@@ -20,5 +21,23 @@ public static class JobKinds
     public static IReadOnlyList<string> All { get; } = [Generation, Variation, Inpainting];
 
     /// <summary>True when <paramref name="value"/> is one of the kinds above (ordinal, case-sensitive).</summary>
-    public static bool IsKnown(string? value) => value is Generation or Variation or Inpainting;
+    public static bool IsKnown(string? value) => Parse(value) is not null;
+
+    /// <summary>The kind <paramref name="value"/> names (ordinal, case-sensitive), or null when it names none.</summary>
+    public static JobKind? Parse(string? value) => value switch
+    {
+        Generation => JobKind.Generation,
+        Variation => JobKind.Variation,
+        Inpainting => JobKind.Inpainting,
+        _ => null,
+    };
+
+    /// <summary>The name of <paramref name="kind"/>; a value outside the enum gives its number, which no rule accepts.</summary>
+    public static string Name(JobKind kind) => kind switch
+    {
+        JobKind.Generation => Generation,
+        JobKind.Variation => Variation,
+        JobKind.Inpainting => Inpainting,
+        _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -1,7 +1,8 @@
 namespace Pipeline.Contracts;
 
 /// <summary>
-/// The values of <see cref="SubmitJob.Priority"/> and their RabbitMQ message priorities. The class sets the
+/// The values of <see cref="SubmitJob.Priority"/>, the one place that turns them into <see cref="PriorityClass"/> and
+/// back, and their RabbitMQ message priorities. The class sets the
 /// AMQP <c>priority</c> property (the job queue is a classic queue declared with <c>x-max-priority</c> =
 /// <see cref="MaxAmqpPriority"/>), the admission order into free engine slots and the step budget.
 /// </summary>
@@ -23,7 +24,25 @@ public static class JobPriorities
     public static IReadOnlyList<string> All { get; } = [Interactive, Standard, Bulk];
 
     /// <summary>True when <paramref name="value"/> is one of the classes above (ordinal, case-sensitive).</summary>
-    public static bool IsKnown(string? value) => value is Interactive or Standard or Bulk;
+    public static bool IsKnown(string? value) => Parse(value) is not null;
+
+    /// <summary>The class <paramref name="value"/> names (ordinal, case-sensitive), or null when it names none.</summary>
+    public static PriorityClass? Parse(string? value) => value switch
+    {
+        Interactive => PriorityClass.Interactive,
+        Standard => PriorityClass.Standard,
+        Bulk => PriorityClass.Bulk,
+        _ => null,
+    };
+
+    /// <summary>The name of <paramref name="priority"/>; a value outside the enum gives its number, which no rule accepts.</summary>
+    public static string Name(PriorityClass priority) => priority switch
+    {
+        PriorityClass.Interactive => Interactive,
+        PriorityClass.Standard => Standard,
+        PriorityClass.Bulk => Bulk,
+        _ => ((int)priority).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>
     /// The AMQP <c>priority</c> property for a class: interactive = 9, standard = 5, bulk = 1; an unknown or

@@ -4,8 +4,9 @@ namespace Pipeline.Contracts;
 
 /// <summary>
 /// The checks a message can pass without a model pack: what the JSON Schemas say, in C#. The API runs them to
-/// answer 400 at once; the worker runs them before recording a job. Pack-dependent limits (top-K up to the
-/// codebook size, steps within the class budget, image sizes) are the engine's to check.
+/// answer 400 at once; the worker runs them before recording a job. Each parameter's rule is
+/// <see cref="JobParameterRules"/>, which the engine applies too, with the limits that depend on the pack (top-K up
+/// to the codebook size, steps within the class budget); image checks are the engine's alone.
 /// </summary>
 public static class SubmitJobRules
 {
@@ -31,62 +32,39 @@ public static class SubmitJobRules
         var errors = new List<ContractError>();
         void Add(string code, string message) => errors.Add(new ContractError(code, message));
 
-        if (!JobIds.IsValid(job.JobId))
+        void Apply(ContractError? error)
         {
-            Add(ContractErrorCodes.InvalidJobId, $"jobId must match {JobIds.Pattern}");
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
         }
 
+        Apply(JobParameterRules.JobId(job.JobId));
         if (job.BatchId is not null && !JobIds.IsValid(job.BatchId))
         {
             Add(ContractErrorCodes.InvalidBatchId, $"batchId must match {JobIds.Pattern}");
         }
 
-        if (!JobKinds.IsKnown(job.Kind))
-        {
-            Add(ContractErrorCodes.UnknownKind, $"kind must be one of {string.Join(", ", JobKinds.All)}; got '{job.Kind}'");
-        }
-
-        if (!JobPriorities.IsKnown(job.Priority))
-        {
-            Add(ContractErrorCodes.UnknownPriority, $"priority must be one of {string.Join(", ", JobPriorities.All)}; got '{job.Priority}'");
-        }
-
-        if (job.Order is not null && !UnmaskOrders.IsKnown(job.Order))
-        {
-            Add(ContractErrorCodes.UnknownOrder, $"order must be one of {string.Join(", ", UnmaskOrders.All)}; got '{job.Order}'");
-        }
-
-        if (job.ModelPack is { } pack && (pack.Length == 0 || pack.Length > MaxModelPackLength || pack.Any(char.IsControl)))
-        {
-            Add(ContractErrorCodes.InvalidModelPack, $"modelPack must be 1-{MaxModelPackLength} printable characters");
-        }
+        Apply(JobParameterRules.Kind(job.Kind));
+        Apply(JobParameterRules.Priority(job.Priority));
+        Apply(job.Order is null ? null : JobParameterRules.Order(job.Order));
+        Apply(job.ModelPack is { } pack ? JobParameterRules.ModelPack(pack) : null);
 
         if (job.Seed is { } seed && (seed < 0 || seed > MaxSeed))
         {
             Add(ContractErrorCodes.SeedOutOfRange, Inv($"seed must be between 0 and {MaxSeed}; got {seed}"));
         }
 
-        if (job.Steps is { } steps && (steps < 1 || steps > MaxSteps))
-        {
-            Add(ContractErrorCodes.StepsOutOfRange, Inv($"steps must be between 1 and {MaxSteps}; got {steps}"));
-        }
-
-        if (job.Temperature is { } t && !(float.IsFinite(t) && t > 0f))
-        {
-            Add(ContractErrorCodes.InvalidTemperature, Inv($"temperature must be a finite number above 0; got {t}"));
-        }
-
-        if (job.TopK is < 1)
-        {
-            Add(ContractErrorCodes.TopKOutOfRange, Inv($"topK must be at least 1; got {job.TopK}"));
-        }
-
+        Apply(job.Steps is { } steps ? JobParameterRules.Steps(steps, MaxSteps) : null);
+        Apply(job.Temperature is { } t ? JobParameterRules.Temperature(t) : null);
+        Apply(job.TopK is { } k ? JobParameterRules.TopK(k) : null);
         if (job.CallbackUrl is { } url && !(url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
         {
             Add(ContractErrorCodes.InvalidCallbackUrl, "callbackUrl must be an absolute http or https URL");
         }
 
-        ValidateKindSpecific(job, Add);
+        ValidateKindSpecific(job, Add, Apply);
         return errors;
     }
 
@@ -134,14 +112,16 @@ public static class SubmitJobRules
         return errors;
     }
 
-    private static void ValidateKindSpecific(SubmitJob job, Action<string, string> add)
+    private static void ValidateKindSpecific(SubmitJob job, Action<string, string> add, Action<ContractError?> apply)
     {
-        var needsSource = job.Kind is JobKinds.Variation or JobKinds.Inpainting;
-        if (needsSource && job.SourceImageKey is null)
+        var kind = JobKinds.Parse(job.Kind);
+        var needsSource = kind is JobKind.Variation or JobKind.Inpainting;
+        if (kind is { } known)
         {
-            add(ContractErrorCodes.MissingSourceImage, $"{job.Kind} needs sourceImageKey");
+            apply(JobParameterRules.SourceImage(known, job.SourceImageKey is not null));
         }
-        else if (!needsSource && job.SourceImageKey is not null && JobKinds.IsKnown(job.Kind))
+
+        if (!needsSource && job.SourceImageKey is not null && kind is not null)
         {
             add(ContractErrorCodes.InvalidInputKey, $"{job.Kind} takes no sourceImageKey");
         }
@@ -156,19 +136,11 @@ public static class SubmitJobRules
             add(ContractErrorCodes.InvalidInputKey, $"maskImageKey must match {InputKeys.Pattern}");
         }
 
-        var hasRectangles = job.MaskRectangles is { Count: > 0 };
-        if (job.Kind == JobKinds.Inpainting)
+        if (kind == JobKind.Inpainting)
         {
-            if (job.MaskImageKey is null && !hasRectangles)
-            {
-                add(ContractErrorCodes.MissingMask, "inpainting needs maskImageKey or maskRectangles");
-            }
-            else if (job.MaskImageKey is not null && hasRectangles)
-            {
-                add(ContractErrorCodes.AmbiguousMask, "give maskImageKey or maskRectangles, not both");
-            }
+            apply(JobParameterRules.Mask(job.MaskImageKey is not null, job.MaskRectangles is { Count: > 0 }));
         }
-        else if ((job.MaskImageKey is not null || job.MaskRectangles is not null || job.FeatherPixels is not null) && JobKinds.IsKnown(job.Kind))
+        else if ((job.MaskImageKey is not null || job.MaskRectangles is not null || job.FeatherPixels is not null) && kind is not null)
         {
             add(ContractErrorCodes.InvalidInputKey, $"{job.Kind} takes no mask (maskImageKey, maskRectangles, featherPixels are for inpainting)");
         }
@@ -190,20 +162,16 @@ public static class SubmitJobRules
             }
         }
 
-        if (job.FeatherPixels is { } feather && !(float.IsFinite(feather) && feather >= 0f && feather <= MaxFeatherPixels))
-        {
-            add(ContractErrorCodes.FeatherOutOfRange, Inv($"featherPixels must be between 0 and {MaxFeatherPixels}; got {feather}"));
-        }
-
+        apply(job.FeatherPixels is { } feather ? JobParameterRules.FeatherPixels(feather) : null);
         if (job.Strength is { } strength)
         {
-            if (job.Kind != JobKinds.Variation && JobKinds.IsKnown(job.Kind))
+            if (kind is not null and not JobKind.Variation)
             {
                 add(ContractErrorCodes.StrengthOutOfRange, $"strength is for variation only; kind is {job.Kind}");
             }
-            else if (!(strength > 0f && strength <= 1f))
+            else
             {
-                add(ContractErrorCodes.StrengthOutOfRange, Inv($"strength must be above 0 and at most 1; got {strength}"));
+                apply(JobParameterRules.Strength(strength));
             }
         }
     }

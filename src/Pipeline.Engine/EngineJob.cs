@@ -1,9 +1,10 @@
-using Pipeline.Sampling;
+using Pipeline.Contracts;
 
 namespace Pipeline.Engine;
 
 /// <summary>
-/// One job as the engine runs it. Hosts (CLI, worker) translate their messages into this; optional values
+/// One job as the engine runs it. Hosts (CLI, worker) translate their messages into this (kind, priority and order
+/// parsed by <see cref="JobKinds"/>, <see cref="JobPriorities"/> and <see cref="UnmaskOrders"/>); optional values
 /// fall back to the model pack's and the priority class's defaults.
 /// </summary>
 public sealed record EngineJob
@@ -33,12 +34,9 @@ public sealed record EngineJob
     /// <summary>Inpainting: a mask image, white = regenerate, the source's size or the model's size.</summary>
     public ReadOnlyMemory<byte> MaskImage { get; init; }
 
-    /// <summary>Inpainting: rectangles to regenerate, in source-image pixels (an alternative to <see cref="MaskImage"/>).</summary>
+    /// <summary>Inpainting: rectangles to regenerate, in source-image pixels, as messages carry them (an alternative to <see cref="MaskImage"/>).</summary>
     public IReadOnlyList<MaskRectangle> MaskRectangles { get; init; } = [];
 
     /// <summary>Inpainting: width in pixels of the blended edge between kept and generated pixels.</summary>
     public float? FeatherPixels { get; init; }
 }
-
-/// <summary>A rectangle in pixels: X, Y of the top-left corner, then width and height.</summary>
-public readonly record struct MaskRectangle(int X, int Y, int Width, int Height);

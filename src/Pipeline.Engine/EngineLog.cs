@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Pipeline.Sampling;
+using Pipeline.Contracts;
 
 namespace Pipeline.Engine;
 

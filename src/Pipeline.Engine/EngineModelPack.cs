@@ -1,10 +1,13 @@
+using Pipeline.Contracts;
 using Pipeline.Inference;
+using Pipeline.Sampling;
 
 namespace Pipeline.Engine;
 
 /// <summary>
-/// What the engine needs of a model pack. The host builds one per loaded pack from the Inference project's
-/// ModelPack (manifest + sessions); the engine never disposes the denoiser or codec, their owner does.
+/// What the engine needs of a model pack: its sizes and graphs, the sampling values a job may leave out, and the step
+/// budgets of its priority classes. <see cref="RegistryPackSource"/> builds one per loaded pack from the Inference
+/// project's ModelPack (manifest + sessions); the engine never disposes the denoiser or codec, their owner does.
 /// </summary>
 /// <param name="Name">Pack name used in jobs, e.g. "emoji-32".</param>
 /// <param name="Version">Recorded in every result.</param>
@@ -13,7 +16,6 @@ namespace Pipeline.Engine;
 /// <param name="LatentHeight">Token grid rows h (manifest latent.height).</param>
 /// <param name="LatentWidth">Token grid columns w (manifest latent.width).</param>
 /// <param name="CodebookSize">V; the MASK id is V (manifest codebookSize, maskId).</param>
-/// <param name="Defaults">Sampling values used when a job leaves them out (manifest sampling).</param>
 public sealed record EngineModelPack(
     string Name,
     string Version,
@@ -23,14 +25,44 @@ public sealed record EngineModelPack(
     int LatentWidth,
     int CodebookSize,
     IDenoiser Denoiser,
-    IVqCodec Codec,
-    PackSamplingDefaults Defaults)
+    IVqCodec Codec)
 {
     /// <summary>Which denoiser graph runs, as results record it: "fp32" (the pack's denoiser) or "int8" (its quantized one).</summary>
     public string DenoiserPrecision { get; init; } = "fp32";
 
+    /// <summary>Temperature when a job names none (manifest sampling.defaultTemperature). Default 1.</summary>
+    public float DefaultTemperature { get; init; } = 1f;
+
+    /// <summary>Unmask order when a job names none (manifest sampling.defaultOrder). Default reference.</summary>
+    public UnmaskOrder DefaultOrder { get; init; } = UnmaskOrder.Reference;
+
+    /// <summary>
+    /// The step budget of each priority class on this pack (manifest sampling, then the deployment's overrides; see
+    /// <see cref="PackStepBudgets"/>). Default <see cref="StepBudgetPolicy.Default"/>.
+    /// </summary>
+    public StepBudgetPolicy Budgets { get; init; } = StepBudgetPolicy.Default;
+
     /// <summary>N = h × w tokens per image.</summary>
     public int SequenceLength => LatentHeight * LatentWidth;
+
+    /// <summary>The engine's view of a loaded <paramref name="pack"/>, with the class budgets it runs under.</summary>
+    /// <exception cref="InvalidOperationException">The manifest's sizes disagree with the pack's graphs.</exception>
+    public static EngineModelPack From(ModelPack pack, StepBudgetPolicy budgets)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(budgets);
+        var m = pack.Manifest;
+        var engine = new EngineModelPack(m.Name, m.Version, m.Image.Width, m.Image.Height, m.Latent.Height, m.Latent.Width,
+            m.CodebookSize, pack.Denoiser, pack.Codec)
+        {
+            DenoiserPrecision = pack.DenoiserPrecision == Inference.DenoiserPrecision.Int8 ? "int8" : "fp32",
+            DefaultTemperature = (float)(m.Sampling?.DefaultTemperature ?? 1.0),
+            DefaultOrder = UnmaskOrders.Parse(m.Sampling?.DefaultOrder) ?? UnmaskOrder.Reference,
+            Budgets = budgets,
+        };
+        engine.EnsureConsistent();
+        return engine;
+    }
 
     /// <summary>Throws <see cref="InvalidOperationException"/> when the sizes disagree with the denoiser or codec.</summary>
     public void EnsureConsistent()

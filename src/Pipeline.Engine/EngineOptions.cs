@@ -1,23 +1,38 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Sampling;
+using Pipeline.Inference;
 
 namespace Pipeline.Engine;
 
-/// <summary>Settings of a <see cref="JobEngine"/>. Read once, when the engine is built.</summary>
+/// <summary>
+/// Settings of a <see cref="JobEngine"/>. Read once, when the engine is built. A host binds <see cref="Budgets"/> from
+/// <see cref="BudgetsSection"/>; the worker takes the others from its own settings.
+/// </summary>
 public sealed class EngineOptions
 {
+    /// <summary>The configuration section of <see cref="Budgets"/>: <c>Pipeline:Engine:Budgets</c>.</summary>
+    public const string BudgetsSection = "Pipeline:Engine:Budgets";
+
     /// <summary>Slots per model pack: the most rows one forward pass takes. Default 16.</summary>
     [Range(1, 4096)]
     public int MaxBatch { get; set; } = 16;
-
-    /// <summary>Per-class default, minimum and maximum steps and how backlog degrades them. Default <see cref="StepBudgetPolicy.Default"/>.</summary>
-    public StepBudgetPolicy StepBudgets { get; set; } = StepBudgetPolicy.Default;
 
     /// <summary>Variation strength when a job names none. Default 0.5.</summary>
     [Range(0.0, 1.0)]
     public float DefaultStrength { get; set; } = 0.5f;
 
     /// <summary>Inpainting feather width in pixels when a job names none. Default 2.</summary>
-    [Range(0.0, 1024.0)]
+    [Range(0.0, 256.0)]
     public float DefaultFeatherPixels { get; set; } = 2f;
+
+    /// <summary>
+    /// Lower standard and bulk jobs toward their class minimum as the backlog grows. Default true; false (a local run,
+    /// with no queue to shed) gives every class a backlog threshold of 0, so each job runs the steps it asked for.
+    /// </summary>
+    public bool DegradeUnderBacklog { get; set; } = true;
+
+    /// <summary>
+    /// The deployment's step budgets, by pack name (any case), in the shape of the manifest's <c>sampling.priorities</c>:
+    /// what is given here wins over the pack's manifest (see <see cref="PackStepBudgets"/>).
+    /// </summary>
+    public Dictionary<string, PriorityStepBudgets> Budgets { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

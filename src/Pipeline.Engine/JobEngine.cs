@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
+using Pipeline.Imaging;
 
 namespace Pipeline.Engine;
 
 /// <summary>
 /// Runs jobs end to end with iteration-level batching: one <see cref="PackRunner"/> loop per model pack, started
-/// on the pack's first job, each with <see cref="EngineOptions.MaxBatch"/> slots. Validation and image decoding
-/// happen on the caller's thread in <see cref="RunAsync"/>; the loop does the model work.
+/// on the pack's first job, each with <see cref="EngineOptions.MaxBatch"/> slots and the pack's own step budgets.
+/// Validation and image decoding happen on the caller's thread in <see cref="RunAsync"/>; the loop does the model work.
+/// Hosts build it with <see cref="EngineFactory"/> (or <c>AddPipelineEngine</c>); the constructor is the seam for tests.
 /// </summary>
 public sealed class JobEngine : IJobEngine, IAsyncDisposable
 {
-    private readonly IModelPackProvider _packs;
+    private readonly IEnginePackSource _packs;
     private readonly IImageCodec _images;
     private readonly EngineOptions _options;
     private readonly TimeProvider _time;
@@ -19,12 +22,11 @@ public sealed class JobEngine : IJobEngine, IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<PackRunner>> _runners = new(StringComparer.Ordinal);
     private volatile bool _disposed;
 
-    public JobEngine(IModelPackProvider packs, IImageCodec images, EngineOptions options, TimeProvider timeProvider, ILogger<JobEngine> logger)
+    public JobEngine(IEnginePackSource packs, IImageCodec images, EngineOptions options, TimeProvider timeProvider, ILogger<JobEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(packs);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.StepBudgets);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1);
@@ -67,7 +69,7 @@ public sealed class JobEngine : IJobEngine, IAsyncDisposable
         }
     }
 
-    private InvalidJobException UnknownModel(string? name) => new(EngineErrorCodes.UnknownModel,
+    private InvalidJobException UnknownModel(string? name) => new(ContractErrorCodes.UnknownModel,
         (name is null ? "no default model pack is configured" : $"unknown model pack '{name}'")
         + $"; available: {(_packs.Names.Count == 0 ? "none" : string.Join(", ", _packs.Names))}");
 }

@@ -1,25 +1,24 @@
-using System.Globalization;
+using Pipeline.Contracts;
+using Pipeline.Imaging;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine;
 
 /// <summary>
 /// Checks a job and decodes its images on the caller's thread, before it queues, so bad input fails fast
-/// with an <see cref="InvalidJobException"/> and image decoding never stalls the batch loop.
+/// with an <see cref="InvalidJobException"/> and image decoding never stalls the batch loop. Every parameter is judged by
+/// its <see cref="JobParameterRules"/> rule (the API's), with the pack's limits where it has them; only the image checks
+/// are the engine's own.
 /// </summary>
 internal static class JobPreparer
 {
     public static PreparedJob Prepare(EngineJob job, EngineModelPack pack, EngineOptions options, IImageCodec images)
     {
-        if (string.IsNullOrWhiteSpace(job.JobId))
-        {
-            throw new InvalidJobException(EngineErrorCodes.MissingJobId, "a job needs a non-empty job id");
-        }
-
-        RequireDefined(job.Kind, EngineErrorCodes.UnknownKind, "kind");
-        RequireDefined(job.Priority, EngineErrorCodes.UnknownPriority, "priority");
-        var order = job.Order ?? pack.Defaults.Order;
-        RequireDefined(order, EngineErrorCodes.UnknownOrder, "order");
+        InvalidJobException.ThrowIf(JobParameterRules.JobId(job.JobId));
+        InvalidJobException.ThrowIf(JobParameterRules.Kind(JobKinds.Name(job.Kind)));
+        InvalidJobException.ThrowIf(JobParameterRules.Priority(JobPriorities.Name(job.Priority)));
+        var order = job.Order ?? pack.DefaultOrder;
+        InvalidJobException.ThrowIf(JobParameterRules.Order(UnmaskOrders.Name(order)));
 
         SamplerSettings settings;
         float? strength = null;
@@ -27,9 +26,9 @@ internal static class JobPreparer
         {
             settings = new SamplerSettings
             {
-                Steps = options.StepBudgets.ValidateRequested(job.Priority, job.Steps),
+                Steps = pack.Budgets.ValidateRequested(job.Priority, job.Steps),
                 Order = order,
-                Temperature = job.Temperature ?? pack.Defaults.Temperature,
+                Temperature = job.Temperature ?? pack.DefaultTemperature,
                 TopK = job.TopK,
             };
             settings.Validate(pack.CodebookSize);
@@ -49,17 +48,12 @@ internal static class JobPreparer
             return new PreparedJob(job, pack, settings, null, null, null, null, 0f);
         }
 
-        if (job.SourceImage.IsEmpty)
-        {
-            throw new InvalidJobException(EngineErrorCodes.MissingSourceImage,
-                $"a {Lower(job.Kind)} job needs a source image; none was given");
-        }
-
-        var source = images.DecodeAndFit(job.SourceImage, pack.ImageWidth, pack.ImageHeight);
-        if (source.Pixels.Length != 3 * pack.ImageWidth * pack.ImageHeight)
+        InvalidJobException.ThrowIf(JobParameterRules.SourceImage(job.Kind, given: !job.SourceImage.IsEmpty));
+        var source = Decode(() => images.DecodeAndFit(job.SourceImage, pack.ImageWidth, pack.ImageHeight));
+        if (source.Image.Width != pack.ImageWidth || source.Image.Height != pack.ImageHeight)
         {
             throw new InvalidOperationException(
-                $"image codec returned {source.Pixels.Length} values; expected 3x{pack.ImageHeight}x{pack.ImageWidth}");
+                $"image codec returned {source.Image.Width}x{source.Image.Height}; expected {pack.ImageWidth}x{pack.ImageHeight}");
         }
 
         return job.Kind == JobKind.Inpainting
@@ -71,43 +65,37 @@ internal static class JobPreparer
         FittedImage source, EngineOptions options, IImageCodec images)
     {
         var hasImage = !job.MaskImage.IsEmpty;
-        var hasRectangles = job.MaskRectangles.Count > 0;
-        if (hasImage == hasRectangles)
-        {
-            throw hasImage
-                ? new InvalidJobException(EngineErrorCodes.AmbiguousMask, "give either a mask image or mask rectangles, not both")
-                : new InvalidJobException(EngineErrorCodes.MissingMask,
-                    "an inpainting job needs a mask image (white = regenerate) or mask rectangles; none was given");
-        }
-
+        InvalidJobException.ThrowIf(JobParameterRules.Mask(hasImage, hasRectangles: job.MaskRectangles.Count > 0));
         var feather = job.FeatherPixels ?? options.DefaultFeatherPixels;
-        if (!float.IsFinite(feather) || feather < 0f)
+        InvalidJobException.ThrowIf(JobParameterRules.FeatherPixels(feather));
+
+        var pixelMask = Decode(() => hasImage ? images.DecodeMask(job.MaskImage, source) : images.RasterizeMask(job.MaskRectangles, source));
+        if (pixelMask.Width != pack.ImageWidth || pixelMask.Height != pack.ImageHeight)
         {
-            throw new InvalidJobException(EngineErrorCodes.FeatherOutOfRange, string.Create(CultureInfo.InvariantCulture,
-                $"featherPixels must be a finite number of at least 0; got {feather}"));
+            throw new InvalidOperationException(
+                $"image codec returned a {pixelMask.Width}x{pixelMask.Height} mask; expected {pack.ImageWidth}x{pack.ImageHeight}");
         }
 
-        var pixelMask = hasImage ? images.DecodeMask(job.MaskImage, source) : images.RasterizeMask(job.MaskRectangles, source);
-        var tokenMask = TokenMasks.FromPixelMask(pixelMask, pack.ImageHeight, pack.ImageWidth, pack.LatentHeight, pack.LatentWidth);
+        var tokenMask = TokenMasks.FromPixelMask(pixelMask.Values, pack.ImageHeight, pack.ImageWidth, pack.LatentHeight, pack.LatentWidth);
         if (Array.IndexOf(tokenMask, true) < 0)
         {
-            throw new InvalidJobException(EngineErrorCodes.EmptyMask,
+            throw new InvalidJobException(ContractErrorCodes.EmptyMask,
                 "the mask covers no part of the image; mark the region to regenerate in white (or give a rectangle inside the image)");
         }
 
         return new PreparedJob(job, pack, settings, null, source, pixelMask, tokenMask, feather);
     }
 
-    private static void RequireDefined<T>(T value, string code, string name)
-        where T : struct, Enum
+    /// <summary>Runs an image step; bad input becomes an <see cref="InvalidJobException"/> with the same code and message.</summary>
+    private static T Decode<T>(Func<T> step)
     {
-        if (!Enum.IsDefined(value))
+        try
         {
-            throw new InvalidJobException(code,
-                $"{name} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}; got {value}");
+            return step();
+        }
+        catch (ImageInputException e)
+        {
+            throw new InvalidJobException(e.Code, e.Message, e);
         }
     }
-
-    internal static string Lower<T>(T value)
-        where T : struct, Enum => value.ToString().ToLowerInvariant();
 }

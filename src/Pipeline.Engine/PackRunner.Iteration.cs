@@ -1,3 +1,4 @@
+using Pipeline.Imaging;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine;
@@ -26,7 +27,7 @@ internal sealed partial class PackRunner
             }
             else
             {
-                job.Prepared.Source.Pixels.CopyTo(_pixels.AsSpan(_batch.Count * _pixelsPerImage, _pixelsPerImage));
+                PlanarPixels.ToPlanar(job.Prepared.Source.Image, _pixels.AsSpan(_batch.Count * _pixelsPerImage, _pixelsPerImage));
                 _batch.Add(job);
             }
         }
@@ -170,7 +171,10 @@ internal sealed partial class PackRunner
         return true;
     }
 
-    /// <summary>One batched decode for the jobs that finished this iteration, then per job: clamp, composite, PNG.</summary>
+    /// <summary>
+    /// One batched decode for the jobs that finished this iteration, then per job: leave the planar layout once (an
+    /// inpainting composited over its source on the way), then PNG.
+    /// </summary>
     private void DecodeFinished()
     {
         var count = _batch.Count;
@@ -190,20 +194,14 @@ internal sealed partial class PackRunner
             var job = _batch[i];
             try
             {
-                var image = _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage);
-                // The decoder's output is unclamped (DESIGN §2); PNG and compositing expect [0, 1].
-                foreach (ref var value in image)
-                {
-                    value = Math.Clamp(value, 0f, 1f);
-                }
-
+                var decoded = _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage);
                 var prepared = job.Prepared;
-                if (prepared.PixelMask is { } pixelMask)
-                {
-                    _images.Composite(prepared.Source!.Pixels, pixelMask, _pack.ImageWidth, _pack.ImageHeight, prepared.FeatherPixels, image);
-                }
-
-                var png = _images.EncodePng(image, _pack.ImageWidth, _pack.ImageHeight);
+                // The decoder's output is unclamped (DESIGN §2); PNG and compositing expect [0, 1].
+                // Both conversions below clamp it and round it to 8 bits as they leave the planar layout.
+                var image = prepared.PixelMask is { } pixelMask
+                    ? _images.Composite(prepared.Source!, decoded, pixelMask, prepared.FeatherPixels)
+                    : PlanarPixels.FromPlanar(decoded, _pack.ImageWidth, _pack.ImageHeight);
+                var png = _images.EncodePng(image);
                 Complete(job, ResultFactory.Create(job, png, started, _time.GetTimestamp(), _time));
             }
 #pragma warning disable CA1031 // Compositing or encoding one job's image must not fail the others.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pipeline.Imaging;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine;
@@ -47,7 +48,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
     public PackRunner(EngineModelPack pack, IImageCodec images, EngineOptions options, EngineLoad load, TimeProvider time, ILogger logger)
     {
         pack.EnsureConsistent();
-        (_pack, _images, _budgets, _load, _time, _logger) = (pack, images, options.StepBudgets, load, time, logger);
+        (_pack, _images, _budgets, _load, _time, _logger) = (pack, images, pack.Budgets, load, time, logger);
         _capacity = options.MaxBatch;
         _n = pack.SequenceLength;
         _v = pack.CodebookSize;

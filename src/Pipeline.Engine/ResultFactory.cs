@@ -1,4 +1,4 @@
-using Pipeline.Sampling;
+using Pipeline.Contracts;
 
 namespace Pipeline.Engine;
 
@@ -13,15 +13,15 @@ internal static class ResultFactory
         var metadata = new ResultMetadata
         {
             JobId = job.JobId,
-            Kind = JobPreparer.Lower(job.Kind),
+            Kind = JobKinds.Name(job.Kind),
             ModelPack = prepared.Pack.Name,
             ModelVersion = prepared.Pack.Version,
             DenoiserPrecision = prepared.Pack.DenoiserPrecision,
             Seed = job.Seed,
-            Priority = JobPreparer.Lower(job.Priority),
+            Priority = JobPriorities.Name(job.Priority),
             StepsRequested = state.Steps.Requested,
             StepsUsed = state.Steps.Used,
-            Order = OrderName(prepared.Settings.Order),
+            Order = UnmaskOrders.Name(prepared.Settings.Order),
             Temperature = prepared.Settings.Temperature,
             TopK = prepared.Settings.TopK,
             Strength = prepared.Strength,
@@ -39,15 +39,6 @@ internal static class ResultFactory
         };
         return new EngineResult(job.JobId, png, sampler.Tokens.ToArray(), metadata);
     }
-
-    /// <summary>The order's name as the manifest and message schemas spell it.</summary>
-    public static string OrderName(UnmaskOrder order) => order switch
-    {
-        UnmaskOrder.Reference => "reference",
-        UnmaskOrder.ExactK => "exact-k",
-        UnmaskOrder.Confidence => "confidence",
-        _ => order.ToString(),
-    };
 
     public static double Ms(TimeProvider time, long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;
 }

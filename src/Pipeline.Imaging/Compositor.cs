@@ -10,17 +10,24 @@ public static class Compositor
     /// byte for byte (the promise of inpainting: what was not masked is not touched). The band lies outside the mask
     /// because the model regenerated whole token patches around it, so generated pixels there are meaningful.
     /// </summary>
+    /// <param name="original">The fitted source image.</param>
+    /// <param name="generated">
+    /// The decoder's output, planar RGB [3, height, width] (see <see cref="PlanarPixels"/>): read where the mask and its
+    /// band reach, each value rounded to 8 bits as <see cref="PlanarPixels.FromPlanar"/> would, so the result leaves
+    /// the planar layout once, here, on its way to PNG.
+    /// </param>
+    /// <param name="mask">Pixels to regenerate, at the original's size.</param>
     /// <param name="featherPixels">Width of the blend band; 0 = hard edge. Default 2.</param>
-    public static RgbImage Composite(RgbImage original, RgbImage generated, PixelMask mask, double featherPixels = 2)
+    public static RgbImage Composite(RgbImage original, ReadOnlySpan<float> generated, PixelMask mask, double featherPixels = 2)
     {
         ArgumentNullException.ThrowIfNull(original);
-        ArgumentNullException.ThrowIfNull(generated);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentOutOfRangeException.ThrowIfNegative(featherPixels);
-        if (generated.Width != original.Width || generated.Height != original.Height || mask.Width != original.Width || mask.Height != original.Height)
+        var plane = original.Width * original.Height;
+        if (generated.Length != 3 * plane || mask.Width != original.Width || mask.Height != original.Height)
         {
             throw new ArgumentException(
-                $"Sizes differ: original {original.Width}×{original.Height}, generated {generated.Width}×{generated.Height}, " +
+                $"Sizes differ: original {original.Width}×{original.Height} (3 × {plane} planar values), generated {generated.Length} values, " +
                 $"mask {mask.Width}×{mask.Height}.");
         }
 
@@ -34,11 +41,13 @@ public static class Compositor
                 continue;
             }
 
-            for (var c = 3 * i; c < (3 * i) + 3; c++)
+            for (var channel = 0; channel < 3; channel++)
             {
+                var c = (3 * i) + channel;
+                var value = PlanarPixels.ToByte(generated[(channel * plane) + i]);
                 result[c] = alpha >= 1
-                    ? generated.Rgb[c]
-                    : (byte)Math.Round(original.Rgb[c] + ((generated.Rgb[c] - original.Rgb[c]) * alpha));
+                    ? value
+                    : (byte)Math.Round(original.Rgb[c] + ((value - original.Rgb[c]) * alpha));
             }
         }
 

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.PixelFormats;
@@ -19,13 +20,13 @@ internal static class GuardedDecoder
         ArgumentNullException.ThrowIfNull(limits);
         if (data.Length == 0)
         {
-            throw new ImageInputException(ImageErrorCodes.Empty, $"The {what} is empty (0 bytes).");
+            throw new ImageInputException(ContractErrorCodes.ImageEmpty, $"The {what} is empty (0 bytes).");
         }
 
         if (data.Length > limits.MaxBytes)
         {
             throw new ImageInputException(
-                ImageErrorCodes.TooLarge,
+                ContractErrorCodes.ImageTooLarge,
                 $"The {what} is {data.Length} bytes; the limit is {limits.MaxBytes} bytes.");
         }
 
@@ -58,7 +59,7 @@ internal static class GuardedDecoder
         if (info is null)
         {
             throw new ImageInputException(
-                ImageErrorCodes.Undecodable,
+                ContractErrorCodes.ImageUndecodable,
                 $"The {what} is not in a supported format ({ImagingConfiguration.SupportedFormats}).");
         }
 
@@ -66,7 +67,7 @@ internal static class GuardedDecoder
         if (info.Width > limits.MaxDimension || info.Height > limits.MaxDimension || pixels > limits.MaxPixels)
         {
             throw new ImageInputException(
-                ImageErrorCodes.TooLarge,
+                ContractErrorCodes.ImageTooLarge,
                 $"The {what} is {info.Width}×{info.Height} ({pixels} pixels); the limits are {limits.MaxPixels} pixels " +
                 $"and {limits.MaxDimension} per side.");
         }
@@ -77,5 +78,5 @@ internal static class GuardedDecoder
     private static bool IsBadInput(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or ImageInputException);
 
     private static ImageInputException Undecodable(string what, Exception e) =>
-        new(ImageErrorCodes.Undecodable, $"The {what} could not be decoded (corrupt or truncated?): {e.Message}", e);
+        new(ContractErrorCodes.ImageUndecodable, $"The {what} could not be decoded (corrupt or truncated?): {e.Message}", e);
 }

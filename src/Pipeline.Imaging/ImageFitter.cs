@@ -6,13 +6,13 @@ namespace Pipeline.Imaging;
 public static class ImageFitter
 {
     /// <summary>
-    /// Fits <paramref name="source"/> to <paramref name="width"/> × <paramref name="height"/> with
-    /// <paramref name="policy"/> (bicubic resampling; padding is white, like the training data's background).
+    /// Fits <paramref name="source"/> to <paramref name="width"/> × <paramref name="height"/>: the largest centred region
+    /// with the model's aspect ratio, resized with bicubic resampling (see <see cref="FitTransform"/>).
     /// </summary>
-    public static FittedImage Fit(RgbImage source, int width, int height, FitPolicy policy = FitPolicy.CenterCrop)
+    public static FittedImage Fit(RgbImage source, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var transform = FitTransform.Create(source.Width, source.Height, width, height, policy);
-        return new FittedImage(Resampling.Apply(source, transform, KnownResamplers.Bicubic, background: 255), transform);
+        var transform = FitTransform.Create(source.Width, source.Height, width, height);
+        return new FittedImage(Resampling.Apply(source, transform, KnownResamplers.Bicubic), transform);
     }
 }

@@ -12,6 +12,9 @@ public sealed class ImageInputException : Exception
     public ImageInputException(string code, string message, Exception innerException)
         : base(message, innerException) => Code = code;
 
-    /// <summary>A stable machine-readable reason, one of <see cref="ImageErrorCodes"/>.</summary>
+    /// <summary>
+    /// A stable machine-readable reason from <see cref="Pipeline.Contracts.ContractErrorCodes"/>: <c>image_empty</c>,
+    /// <c>image_undecodable</c>, <c>image_too_large</c>, <c>mask_size_mismatch</c> or <c>mask_invalid</c>.
+    /// </summary>
     public string Code { get; }
 }

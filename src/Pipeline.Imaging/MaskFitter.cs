@@ -1,3 +1,5 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Imaging;
 
 /// <summary>Brings a mask to the model's size, consistently with its image's fit.</summary>
@@ -6,11 +8,10 @@ public static class MaskFitter
     /// <summary>
     /// A mask of the model size is used as is; a mask of the source image's size (after EXIF orientation) goes
     /// through the image's own <paramref name="fit"/>, so it stays aligned with the pixels it marks; any other size
-    /// is an error under <see cref="MaskSizePolicy.Strict"/> and stretched to the model size under
-    /// <see cref="MaskSizePolicy.Stretch"/>. Padding added by the fit is never masked.
+    /// is an error (a mismatched mask usually means the wrong file).
     /// </summary>
-    /// <exception cref="ImageInputException">Size mismatch (Strict), or a mask that selects no pixel at the model size.</exception>
-    public static PixelMask ToModel(PixelMask mask, FitTransform fit, MaskSizePolicy policy = MaskSizePolicy.Strict)
+    /// <exception cref="ImageInputException">Size mismatch, or a mask that selects no pixel at the model size.</exception>
+    public static PixelMask ToModel(PixelMask mask, FitTransform fit)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(fit);
@@ -23,21 +24,17 @@ public static class MaskFitter
         {
             fitted = Resample(mask, fit);
         }
-        else if (policy == MaskSizePolicy.Stretch)
-        {
-            fitted = Resample(mask, FitTransform.Create(mask.Width, mask.Height, fit.TargetWidth, fit.TargetHeight, FitPolicy.Stretch));
-        }
         else
         {
             throw new ImageInputException(
-                ImageErrorCodes.MaskSizeMismatch,
+                ContractErrorCodes.MaskSizeMismatch,
                 $"The mask is {mask.Width}×{mask.Height}; it must be the source image's size ({fit.SourceWidth}×{fit.SourceHeight}) " +
                 $"or the model's ({fit.TargetWidth}×{fit.TargetHeight}).");
         }
 
         if (fitted.Count == 0)
         {
-            throw new ImageInputException(ImageErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+            throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
         }
 
         return fitted;
@@ -48,15 +45,15 @@ public static class MaskFitter
     // (regenerating a little more is harmless, keeping a pixel the user marked is not).
     private static PixelMask Resample(PixelMask mask, FitTransform fit)
     {
-        var (crop, place) = (fit.Crop, fit.Placement);
+        var crop = fit.Crop;
         var values = new bool[fit.TargetWidth * fit.TargetHeight];
-        for (var ty = 0; ty < place.Height; ty++)
+        for (var ty = 0; ty < fit.TargetHeight; ty++)
         {
-            var (y0, y1) = Footprint(ty, place.Height, crop.Y, crop.Height);
-            for (var tx = 0; tx < place.Width; tx++)
+            var (y0, y1) = Footprint(ty, fit.TargetHeight, crop.Y, crop.Height);
+            for (var tx = 0; tx < fit.TargetWidth; tx++)
             {
-                var (x0, x1) = Footprint(tx, place.Width, crop.X, crop.Width);
-                values[((place.Y + ty) * fit.TargetWidth) + place.X + tx] = AnySet(mask, x0, x1, y0, y1);
+                var (x0, x1) = Footprint(tx, fit.TargetWidth, crop.X, crop.Width);
+                values[(ty * fit.TargetWidth) + tx] = AnySet(mask, x0, x1, y0, y1);
             }
         }
 

@@ -1,3 +1,5 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Imaging;
 
 /// <summary>A per-pixel mask: true = regenerate, false = keep the original. Row-major, Width × Height values.</summary>
@@ -34,12 +36,12 @@ public sealed class PixelMask
     /// The union of <paramref name="rectangles"/>, clipped to <paramref name="width"/> × <paramref name="height"/>.
     /// </summary>
     /// <exception cref="ImageInputException">No rectangles, a rectangle with no area, or one wholly outside the image.</exception>
-    public static PixelMask FromRectangles(int width, int height, IReadOnlyList<MaskRectangle> rectangles)
+    public static PixelMask FromRectangles(int width, int height, IReadOnlyList<PixelRect> rectangles)
     {
         ArgumentNullException.ThrowIfNull(rectangles);
         if (rectangles.Count == 0)
         {
-            throw new ImageInputException(ImageErrorCodes.MaskInvalid, "The mask has no rectangles.");
+            throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask has no rectangles.");
         }
 
         var values = new bool[checked(width * height)];
@@ -47,14 +49,14 @@ public sealed class PixelMask
         {
             if (r.Width <= 0 || r.Height <= 0)
             {
-                throw new ImageInputException(ImageErrorCodes.MaskInvalid, $"Mask rectangle {r} has no area.");
+                throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} has no area.");
             }
 
             int x0 = Math.Max(0, r.X), y0 = Math.Max(0, r.Y);
             int x1 = (int)Math.Min(width, (long)r.X + r.Width), y1 = (int)Math.Min(height, (long)r.Y + r.Height);
             if (x0 >= x1 || y0 >= y1)
             {
-                throw new ImageInputException(ImageErrorCodes.MaskInvalid, $"Mask rectangle {r} lies outside the {width}×{height} image.");
+                throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} lies outside the {width}×{height} image.");
             }
 
             for (var y = y0; y < y1; y++)
@@ -64,30 +66,5 @@ public sealed class PixelMask
         }
 
         return new PixelMask(width, height, values);
-    }
-
-    /// <summary>
-    /// Max-pools the mask onto a <paramref name="latentHeight"/> × <paramref name="latentWidth"/> token grid:
-    /// a token is masked when any pixel of its patch is (a partly covered patch cannot be kept). Row-major.
-    /// </summary>
-    public bool[] ToTokenGrid(int latentHeight, int latentWidth)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentHeight);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentWidth);
-        var grid = new bool[latentHeight * latentWidth];
-        for (var y = 0; y < Height; y++)
-        {
-            // Pixel row y lies in token row floor(y·h/H) (exact when H is a multiple of h, as for every pack).
-            var row = (int)((long)y * latentHeight / Height);
-            for (var x = 0; x < Width; x++)
-            {
-                if (Values[(y * Width) + x])
-                {
-                    grid[(row * latentWidth) + (int)((long)x * latentWidth / Width)] = true;
-                }
-            }
-        }
-
-        return grid;
     }
 }

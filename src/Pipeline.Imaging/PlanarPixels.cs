@@ -59,6 +59,6 @@ public static class PlanarPixels
         return new RgbImage(width, height, rgb);
     }
 
-    // Math.Clamp passes NaN through and (byte)NaN is undefined; treat NaN as black.
-    private static byte ToByte(float v) => float.IsNaN(v) ? (byte)0 : (byte)((Math.Clamp(v, 0f, 1f) * 255f) + 0.5f);
+    /// <summary>One planar value as an 8-bit level: clamped to [0, 1] and rounded; NaN (which Math.Clamp passes through, and (byte)NaN is undefined) is black.</summary>
+    internal static byte ToByte(float v) => float.IsNaN(v) ? (byte)0 : (byte)((Math.Clamp(v, 0f, 1f) * 255f) + 0.5f);
 }

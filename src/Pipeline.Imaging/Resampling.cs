@@ -5,10 +5,10 @@ using SixLabors.ImageSharp.Processing.Processors.Transforms;
 
 namespace Pipeline.Imaging;
 
-/// <summary>Carries an <see cref="RgbImage"/> through a <see cref="FitTransform"/> (crop, resize, place on a background).</summary>
+/// <summary>Carries an <see cref="RgbImage"/> through a <see cref="FitTransform"/> (crop, resize).</summary>
 internal static class Resampling
 {
-    public static RgbImage Apply(RgbImage source, FitTransform fit, IResampler sampler, byte background)
+    public static RgbImage Apply(RgbImage source, FitTransform fit, IResampler sampler)
     {
         if (source.Width != fit.SourceWidth || source.Height != fit.SourceHeight)
         {
@@ -21,20 +21,7 @@ internal static class Resampling
             return new RgbImage(source.Width, source.Height, (byte[])source.Rgb.Clone());
         }
 
-        var placed = Resize(source, fit.Crop, fit.Placement.Width, fit.Placement.Height, sampler);
-        if (fit.Placement.Width == fit.TargetWidth && fit.Placement.Height == fit.TargetHeight)
-        {
-            return placed;
-        }
-
-        var canvas = RgbImage.Filled(fit.TargetWidth, fit.TargetHeight, background, background, background);
-        var rowBytes = placed.Width * 3;
-        for (var y = 0; y < placed.Height; y++)
-        {
-            Array.Copy(placed.Rgb, y * rowBytes, canvas.Rgb, (((fit.Placement.Y + y) * fit.TargetWidth) + fit.Placement.X) * 3, rowBytes);
-        }
-
-        return canvas;
+        return Resize(source, fit.Crop, fit.TargetWidth, fit.TargetHeight, sampler);
     }
 
     public static RgbImage Resize(RgbImage source, PixelRect crop, int width, int height, IResampler sampler)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Contracts;
 
 namespace Pipeline.Sampling;
 
@@ -25,27 +26,12 @@ public sealed record SamplerSettings
     /// <summary>Throws <see cref="SamplingParameterException"/> naming the first parameter out of range.</summary>
     public void Validate(int codebookSize)
     {
-        if (Steps < 1)
-        {
-            throw new SamplingParameterException(SamplingErrorCodes.StepsOutOfRange,
-                string.Create(CultureInfo.InvariantCulture, $"steps must be at least 1; got {Steps}"));
-        }
-
-        if (!float.IsFinite(Temperature) || Temperature <= 0f)
-        {
-            throw new SamplingParameterException(SamplingErrorCodes.InvalidTemperature,
-                string.Create(CultureInfo.InvariantCulture, $"temperature must be a finite number above 0; got {Temperature}"));
-        }
-
-        if (TopK is { } k && (k < 1 || k > codebookSize))
-        {
-            throw new SamplingParameterException(SamplingErrorCodes.TopKOutOfRange,
-                string.Create(CultureInfo.InvariantCulture, $"topK must be between 1 and the codebook size {codebookSize}; got {k}"));
-        }
-
+        SamplingParameterException.ThrowIf(JobParameterRules.Steps(Steps, maximum: null));
+        SamplingParameterException.ThrowIf(JobParameterRules.Temperature(Temperature));
+        SamplingParameterException.ThrowIf(TopK is { } k ? JobParameterRules.TopK(k, codebookSize) : null);
         if (!double.IsFinite(ConfidenceNoise) || ConfidenceNoise < 0)
         {
-            throw new SamplingParameterException(SamplingErrorCodes.InvalidConfidenceNoise,
+            throw new SamplingParameterException(ContractErrorCodes.InvalidConfidenceNoise,
                 string.Create(CultureInfo.InvariantCulture, $"confidence noise must be a finite number of at least 0; got {ConfidenceNoise}"));
         }
     }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Pipeline.Contracts;
 
 namespace Pipeline.Sampling;
 
@@ -36,12 +36,7 @@ public sealed class StepBudgetPolicy
     {
         var budget = For(priority);
         var steps = requested ?? budget.DefaultSteps;
-        if (steps < 1 || steps > budget.MaximumSteps)
-        {
-            throw new SamplingParameterException(SamplingErrorCodes.StepsOutOfRange, string.Create(CultureInfo.InvariantCulture,
-                $"steps must be between 1 and {budget.MaximumSteps} for priority class {priority.ToString().ToLowerInvariant()}; got {steps}"));
-        }
-
+        SamplingParameterException.ThrowIf(JobParameterRules.Steps(steps, budget.MaximumSteps, JobPriorities.Name(priority)));
         return steps;
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Pipeline.Contracts;
 
 namespace Pipeline.Sampling;
 
@@ -14,14 +14,7 @@ public static class TokenMasks
     }
 
     /// <summary>Throws <see cref="SamplingParameterException"/> unless 0 &lt; strength ≤ 1.</summary>
-    public static void ValidateStrength(float strength)
-    {
-        if (!(strength > 0f && strength <= 1f))
-        {
-            throw new SamplingParameterException(SamplingErrorCodes.StrengthOutOfRange,
-                string.Create(CultureInfo.InvariantCulture, $"strength must be above 0 and at most 1; got {strength}"));
-        }
-    }
+    public static void ValidateStrength(float strength) => SamplingParameterException.ThrowIf(JobParameterRules.Strength(strength));
 
     /// <summary>
     /// Variation: re-masks exactly max(1, round(strength · N)) positions (half away from zero) of the encoded
@@ -51,12 +44,12 @@ public static class TokenMasks
     }
 
     /// <summary>
-    /// Inpainting: max-pools a pixel mask (row-major height × width, a pixel is set at ≥ 0.5) onto the latent grid.
+    /// Inpainting: max-pools a pixel mask (row-major height × width, true = regenerate) onto the latent grid.
     /// Token (r, c) covers pixel rows floor(r·H/h) … ceil((r+1)·H/h) − 1 (likewise columns), so when H is not a
     /// multiple of h a boundary pixel counts for both tokens it touches: a token is masked if any pixel of its
     /// patch is set, never fewer.
     /// </summary>
-    public static bool[] FromPixelMask(ReadOnlySpan<float> pixelMask, int height, int width, int latentHeight, int latentWidth)
+    public static bool[] FromPixelMask(ReadOnlySpan<bool> pixelMask, int height, int width, int latentHeight, int latentWidth)
     {
         if (pixelMask.Length != height * width)
         {
@@ -102,16 +95,13 @@ public static class TokenMasks
         return count;
     }
 
-    private static bool AnySet(ReadOnlySpan<float> pixelMask, int width, int y0, int y1, int x0, int x1)
+    private static bool AnySet(ReadOnlySpan<bool> pixelMask, int width, int y0, int y1, int x0, int x1)
     {
         for (var y = y0; y < y1; y++)
         {
-            foreach (var value in pixelMask.Slice(y * width + x0, x1 - x0))
+            if (pixelMask.Slice(y * width + x0, x1 - x0).Contains(true))
             {
-                if (value >= 0.5f)
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

@@ -156,7 +156,7 @@ public sealed class ClientContractTests : IAsyncLifetime
         return services.BuildServiceProvider();
     }
 
-    private Task<Manifest> ReadAsync(string batchId, string text) => ManifestReader.ReadAsync(new StringReader(text), batchId, _directory);
+    private Task<Manifest> ReadAsync(string batchId, string text) => JobManifestReader.ReadAsync(new StringReader(text), batchId, _directory);
 
     private string WriteFile(string relative, byte[] bytes)
     {

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Imaging;
 
 namespace Pipeline.Cli.Tests;
@@ -130,6 +131,6 @@ public sealed class BadInputTests
     public void CraftedHeader_IsReallyRejectedBeforeDecoding()
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(CraftedPng.HeaderWithEmptyImageData(20000, 20000)));
-        Assert.Equal(ImageErrorCodes.TooLarge, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTooLarge, e.Code);
     }
 }

@@ -25,7 +25,7 @@ public sealed class SubmitAndErrorsTests : IAsyncLifetime
             codes = new Dictionary<string, string[]> { ["jobs[1].modelPack"] = [ContractErrorCodes.InvalidModelPack] },
         });
         using var services = _api.CreateClientServices();
-        var manifest = await ManifestReader.ReadAsync(new StringReader("""
+        var manifest = await JobManifestReader.ReadAsync(new StringReader("""
             {"kind":"generation"}
 
             {"kind":"generation"}
@@ -49,7 +49,7 @@ public sealed class SubmitAndErrorsTests : IAsyncLifetime
         try
         {
             await File.WriteAllBytesAsync(Path.Join(directory, "big.png"), new byte[100]);
-            var manifest = await ManifestReader.ReadAsync(new StringReader("""
+            var manifest = await JobManifestReader.ReadAsync(new StringReader("""
                 {"kind":"generation"}
                 {"kind":"variation","sourceImageFile":"big.png"}
                 {"kind":"variation","sourceImageFile":"big.png"}
@@ -77,7 +77,7 @@ public sealed class SubmitAndErrorsTests : IAsyncLifetime
             ? Json(context, 201, new { key = "sha256:" + new string('a', 64), length = 3 })
             : Json(context, 202, new { batchId = "b3", status = "open", expectedJobs = 1 });
         using var services = _api.CreateClientServices();
-        var manifest = await ManifestReader.ReadAsync(new StringReader("""{"kind":"variation","sourceImage":"AQID"}"""), "b3");
+        var manifest = await JobManifestReader.ReadAsync(new StringReader("""{"kind":"variation","sourceImage":"AQID"}"""), "b3");
         var reports = new List<ManifestSubmitProgress>();
 
         await new ManifestSubmitter(services.GetRequiredService<PipelineApiClient>()).SubmitAsync(manifest, new SyncProgress<ManifestSubmitProgress>(reports.Add));

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine.Tests;
@@ -94,7 +95,7 @@ public class BatchingTests
         Assert.Equal(4, result.Metadata.MaskedTokens);
         Assert.True(Enumerable.Range(0, EngineHarness.N).Count(p => result.Tokens[p] == source[p]) >= EngineHarness.N - 4);
         Assert.Equal(0.25f, result.Metadata.Strength);
-        Assert.Equal("as is", result.Metadata.SourceFit);
+        Assert.Equal("8×8 used as is", result.Metadata.SourceFit);
     }
 
     [Fact]

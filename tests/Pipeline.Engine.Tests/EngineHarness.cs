@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Contracts;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine.Tests;
@@ -14,10 +15,12 @@ internal sealed class EngineHarness : IAsyncDisposable
         Denoiser = new FakeDenoiser(N, CodebookSize);
         Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
         Images = new FakeImageCodec(Width, Height);
-        var pack = new EngineModelPack(PackName, "1.0-test", Width, Height, LatentHeight, LatentWidth, CodebookSize,
-            Denoiser, Codec, new PackSamplingDefaults());
-        Options = new EngineOptions { MaxBatch = maxBatch, StepBudgets = budgets ?? StepBudgetPolicy.Default };
-        Engine = new JobEngine(new FakePackProvider(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance);
+        var pack = new EngineModelPack(PackName, "1.0-test", Width, Height, LatentHeight, LatentWidth, CodebookSize, Denoiser, Codec)
+        {
+            Budgets = budgets ?? StepBudgetPolicy.Default,
+        };
+        Options = new EngineOptions { MaxBatch = maxBatch };
+        Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance);
     }
 
     public FakeDenoiser Denoiser { get; }
@@ -43,7 +46,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         new()
         {
             JobId = id, Kind = JobKind.Inpainting, Seed = seed, Steps = steps, Order = UnmaskOrder.Confidence,
-            SourceImage = source ?? SourceBytes, MaskRectangles = [new MaskRectangle(0, 0, 3, 3)],
+            SourceImage = source ?? SourceBytes, MaskRectangles = [new MaskRectangle { X = 0, Y = 0, Width = 3, Height = 3 }],
         };
 
     /// <summary>The tokens <paramref name="job"/> gives when it runs alone in a fresh engine.</summary>

@@ -1,9 +1,13 @@
+using Pipeline.Contracts;
+using Pipeline.Imaging;
+
 namespace Pipeline.Engine.Tests;
 
 /// <summary>
-/// Image steps without image files. "Encoded" sources are raw bytes: pixel i of every channel is byte i mod length
-/// / 255, so a source's tokens are known (see <see cref="FakeVqCodec"/>). A mask "image" is bytes too (non-zero =
-/// regenerate); rectangles are taken in model pixels. Compositing is a hard cut by the mask.
+/// Image steps without image files. "Encoded" sources are raw bytes: pixel i has every channel byte i mod length, so a
+/// source's tokens are known (see <see cref="FakeVqCodec"/>). A mask "image" is bytes too (non-zero = regenerate);
+/// rectangles are taken in model pixels. Compositing is a hard cut by the mask. The "PNG" is the image's bytes, planar
+/// (all R, then all G, then all B), so byte i is channel i / (width × height) of pixel i mod (width × height).
 /// </summary>
 internal sealed class FakeImageCodec(int width, int height) : IImageCodec
 {
@@ -18,71 +22,72 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
         var bytes = encoded.Span;
         if (bytes[0] == Undecodable)
         {
-            throw new InvalidJobException("image_undecodable", "the source image is not a PNG or JPEG");
+            throw new ImageInputException(ContractErrorCodes.ImageUndecodable, "the source image is not a PNG or JPEG");
         }
 
-        var pixels = new float[3 * targetWidth * targetHeight];
-        var plane = targetWidth * targetHeight;
-        for (var i = 0; i < pixels.Length; i++)
+        var rgb = new byte[3 * targetWidth * targetHeight];
+        for (var i = 0; i < rgb.Length; i++)
         {
-            pixels[i] = bytes[i % plane % bytes.Length] / 255f;
+            rgb[i] = bytes[i / 3 % bytes.Length];
         }
 
-        return new FittedImage(pixels, targetWidth, targetHeight, targetWidth, targetHeight, "as is");
+        return new FittedImage(new RgbImage(targetWidth, targetHeight, rgb), FitTransform.Create(targetWidth, targetHeight, targetWidth, targetHeight));
     }
 
-    public float[] DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
+    public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
-        var mask = new float[width * height];
+        var mask = new bool[width * height];
         for (var i = 0; i < mask.Length; i++)
         {
-            mask[i] = maskImage.Span[i % maskImage.Length] != 0 ? 1f : 0f;
+            mask[i] = maskImage.Span[i % maskImage.Length] != 0;
         }
 
-        return mask;
+        return new PixelMask(width, height, mask);
     }
 
-    public float[] RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
+    public PixelMask RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
     {
-        var mask = new float[width * height];
+        var mask = new bool[width * height];
         foreach (var r in rectangles)
         {
             for (var y = Math.Max(0, r.Y); y < Math.Min(height, r.Y + r.Height); y++)
             {
                 for (var x = Math.Max(0, r.X); x < Math.Min(width, r.X + r.Width); x++)
                 {
-                    mask[y * width + x] = 1f;
+                    mask[y * width + x] = true;
                 }
             }
         }
 
-        return mask;
+        return new PixelMask(width, height, mask);
     }
 
-    public void Composite(ReadOnlySpan<float> original, ReadOnlySpan<float> pixelMask, int imageWidth, int imageHeight,
-        float featherPixels, Span<float> generated)
+    public RgbImage Composite(FittedImage original, ReadOnlySpan<float> generated, PixelMask mask, float featherPixels)
     {
-        if (Math.Abs(original[0] - FailsInComposite / 255f) < 1e-6f)
+        if (original.Image.Rgb[0] == FailsInComposite)
         {
             throw new InvalidOperationException("compositing failed");
         }
 
-        var plane = imageWidth * imageHeight;
-        for (var i = 0; i < generated.Length; i++)
+        var image = PlanarPixels.FromPlanar(generated, width, height);
+        for (var i = 0; i < image.Rgb.Length; i++)
         {
-            if (pixelMask[i % plane] < 0.5f)
+            if (!mask.Values[i / 3])
             {
-                generated[i] = original[i];
+                image.Rgb[i] = original.Image.Rgb[i];
             }
         }
+
+        return image;
     }
 
-    public byte[] EncodePng(ReadOnlySpan<float> planarRgb, int imageWidth, int imageHeight)
+    public byte[] EncodePng(RgbImage image)
     {
-        var png = new byte[planarRgb.Length];
+        var plane = image.Width * image.Height;
+        var png = new byte[3 * plane];
         for (var i = 0; i < png.Length; i++)
         {
-            png[i] = (byte)Math.Round(planarRgb[i] * 255);
+            png[i] = image.Rgb[3 * (i % plane) + i / plane];
         }
 
         return png;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Pipeline.Sampling;
+using Pipeline.Contracts;
 
 namespace Pipeline.Engine.Tests;
 

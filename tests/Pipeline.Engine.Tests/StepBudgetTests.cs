@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Contracts;
 using Pipeline.Sampling;
 
 namespace Pipeline.Engine.Tests;

@@ -1,4 +1,4 @@
-using Pipeline.Sampling;
+using Pipeline.Contracts;
 
 namespace Pipeline.Engine.Tests;
 
@@ -18,16 +18,20 @@ public class ValidationTests
             { generation with { TopK = 0 }, "top_k_out_of_range", "topK must be between 1 and the codebook size 16; got 0" },
             { generation with { TopK = 17 }, "top_k_out_of_range", "got 17" },
             { generation with { ModelPack = "nope" }, "unknown_model", "unknown model pack 'nope'; available: fake-4x4" },
-            { generation with { Order = (UnmaskOrder)9 }, "unknown_order", "order must be one of reference, exactk, confidence; got 9" },
-            { generation with { JobId = " " }, "missing_job_id", "non-empty job id" },
+            { generation with { Order = (UnmaskOrder)9 }, "unknown_order", "order must be one of reference, exact-k, confidence; got '9'" },
+            { generation with { Kind = (JobKind)7 }, "unknown_kind", "kind must be one of generation, variation, inpainting; got '7'" },
+            { generation with { Priority = (PriorityClass)5 }, "unknown_priority", "priority must be one of interactive, standard, bulk; got '5'" },
+            { generation with { JobId = " " }, "invalid_job_id", "jobId must match" },
+            { generation with { JobId = "../up" }, "invalid_job_id", "jobId must match" },
             { EngineHarness.Variation("bad", 1, 4, 1.5f), "strength_out_of_range", "strength must be above 0 and at most 1; got 1.5" },
             { EngineHarness.Variation("bad", 1, 4, 0f), "strength_out_of_range", "got 0" },
-            { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = default }, "missing_source_image", "a variation job needs a source image" },
+            { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = default }, "missing_source_image", "variation needs a source image" },
             { EngineHarness.Variation("bad", 1, 4, 0.5f) with { SourceImage = new byte[] { FakeImageCodec.Undecodable } }, "image_undecodable", "not a PNG or JPEG" },
             { inpainting with { MaskRectangles = [] }, "missing_mask", "needs a mask image (white = regenerate) or mask rectangles" },
             { inpainting with { MaskImage = new byte[] { 1 } }, "ambiguous_mask", "not both" },
-            { inpainting with { MaskRectangles = [new MaskRectangle(100, 100, 5, 5)] }, "empty_mask", "the mask covers no part of the image" },
-            { inpainting with { FeatherPixels = -1f }, "feather_out_of_range", "featherPixels must be a finite number of at least 0; got -1" },
+            { inpainting with { MaskRectangles = [new MaskRectangle { X = 100, Y = 100, Width = 5, Height = 5 }] }, "empty_mask", "the mask covers no part of the image" },
+            { inpainting with { FeatherPixels = -1f }, "feather_out_of_range", "featherPixels must be between 0 and 256; got -1" },
+            { inpainting with { FeatherPixels = 300f }, "feather_out_of_range", "got 300" },
         };
     }
 

@@ -16,39 +16,23 @@ public class ImageFitterTests
     }
 
     [Fact]
-    public void Fit_PadOfAWideImage_AddsWhiteBarsAboveAndBelow()
+    public void Fit_TallImage_CropsTheMiddleRows()
     {
-        var source = TestImages.Solid(40, 20, 0, 0, 0);
+        // 20×60, the thirds running down: a centre crop to a square keeps rows 20..39 only.
+        var source = new RgbImage(20, 60, [.. Enumerable.Range(0, 20 * 60).SelectMany(i => i / 20 is >= 20 and < 40 ? new byte[] { 0, 255, 0 } : [255, 0, 0])]);
 
-        var fitted = ImageFitter.Fit(source, 8, 8, FitPolicy.Pad);
+        var fitted = ImageFitter.Fit(source, 8, 8);
 
-        Assert.Equal(new PixelRect(0, 2, 8, 4), fitted.Transform.Placement);
-        Assert.Equal(((byte)255, (byte)255, (byte)255), TestImages.At(fitted.Image, 3, 0));
-        Assert.Equal(((byte)255, (byte)255, (byte)255), TestImages.At(fitted.Image, 3, 7));
-        Assert.Equal(((byte)0, (byte)0, (byte)0), TestImages.At(fitted.Image, 3, 4));
-        Assert.Contains("pad with white", fitted.Description, StringComparison.Ordinal);
+        Assert.Equal(new PixelRect(0, 20, 20, 20), fitted.Transform.Crop);
+        Assert.All(Enumerable.Range(0, 64), i => Assert.Equal(((byte)0, (byte)255, (byte)0), TestImages.At(fitted.Image, i % 8, i / 8)));
     }
 
     [Fact]
-    public void Fit_StretchOfAWideImage_KeepsAllThreeThirds()
-    {
-        var fitted = ImageFitter.Fit(Thirds(60, 20), 9, 9, FitPolicy.Stretch);
-
-        Assert.Equal(((byte)255, (byte)0, (byte)0), TestImages.At(fitted.Image, 0, 4));
-        Assert.Equal(((byte)0, (byte)255, (byte)0), TestImages.At(fitted.Image, 4, 4));
-        Assert.Equal(((byte)0, (byte)0, (byte)255), TestImages.At(fitted.Image, 8, 4));
-        Assert.Equal("stretch 60×20 to 9×9", fitted.Description);
-    }
-
-    [Theory]
-    [InlineData(FitPolicy.CenterCrop)]
-    [InlineData(FitPolicy.Pad)]
-    [InlineData(FitPolicy.Stretch)]
-    public void Fit_SourceAlreadyAtModelSize_LeavesPixelsUnchanged(FitPolicy policy)
+    public void Fit_SourceAlreadyAtModelSize_LeavesPixelsUnchanged()
     {
         var source = TestImages.Gradient(16, 16);
 
-        var fitted = ImageFitter.Fit(source, 16, 16, policy);
+        var fitted = ImageFitter.Fit(source, 16, 16);
 
         Assert.Equal(source.Rgb, fitted.Image.Rgb);
         Assert.Equal("16×16 used as is", fitted.Description);

@@ -21,7 +21,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read([]));
 
-        Assert.Equal(ImageErrorCodes.Empty, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageEmpty, e.Code);
     }
 
     [Theory]
@@ -32,7 +32,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..keep]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..(SmallPng.Length / 2)]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..^20]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class ImageReaderTests
 
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(bytes));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
         Assert.Contains("PNG", e.Message, StringComparison.Ordinal);
     }
 
@@ -104,7 +104,7 @@ public class ImageReaderTests
 
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(bomb));
 
-        Assert.Equal(ImageErrorCodes.TooLarge, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTooLarge, e.Code);
         Assert.Contains("20000×20000", e.Message, StringComparison.Ordinal);
         Assert.True(bomb.Length < 100);
     }
@@ -114,7 +114,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng, new ImageReadLimits { MaxBytes = 100 }));
 
-        Assert.Equal(ImageErrorCodes.TooLarge, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTooLarge, e.Code);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class ImageReaderTests
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng, new ImageReadLimits { MaxDimension = 50 }));
 
-        Assert.Equal(ImageErrorCodes.TooLarge, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTooLarge, e.Code);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public class MaskTests
     [Fact]
     public void FromRectangles_UnionClippedToTheImage()
     {
-        var mask = PixelMask.FromRectangles(6, 4, [new MaskRectangle(0, 0, 2, 2), new MaskRectangle(4, 2, 10, 10)]);
+        var mask = PixelMask.FromRectangles(6, 4, [new PixelRect(0, 0, 2, 2), new PixelRect(4, 2, 10, 10)]);
 
         Assert.Equal(4 + 4, mask.Count);
         Assert.True(mask[1, 1]);
@@ -21,9 +21,9 @@ public class MaskTests
     [InlineData(-5, 0, 3, 3)]
     public void FromRectangles_EmptyOrOutside_ThrowsMaskInvalid(int x, int y, int w, int h)
     {
-        var e = Assert.Throws<ImageInputException>(() => PixelMask.FromRectangles(6, 4, [new MaskRectangle(x, y, w, h)]));
+        var e = Assert.Throws<ImageInputException>(() => PixelMask.FromRectangles(6, 4, [new PixelRect(x, y, w, h)]));
 
-        Assert.Equal(ImageErrorCodes.MaskInvalid, e.Code);
+        Assert.Equal(ContractErrorCodes.MaskInvalid, e.Code);
     }
 
     [Fact]
@@ -46,42 +46,29 @@ public class MaskTests
     {
         var e = Assert.Throws<ImageInputException>(() => MaskReader.Read([1, 2, 3, 4, 5, 6, 7, 8, 9]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
         Assert.Contains("mask", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ToModel_MaskOfTheWrongSize_ThrowsNamingBothAllowedSizes()
     {
-        var fit = FitTransform.Create(64, 48, 16, 16, FitPolicy.CenterCrop);
-        var mask = PixelMask.FromRectangles(30, 30, [new MaskRectangle(0, 0, 5, 5)]);
+        var fit = FitTransform.Create(64, 48, 16, 16);
+        var mask = PixelMask.FromRectangles(30, 30, [new PixelRect(0, 0, 5, 5)]);
 
         var e = Assert.Throws<ImageInputException>(() => MaskFitter.ToModel(mask, fit));
 
-        Assert.Equal(ImageErrorCodes.MaskSizeMismatch, e.Code);
+        Assert.Equal(ContractErrorCodes.MaskSizeMismatch, e.Code);
         Assert.Contains("30×30", e.Message, StringComparison.Ordinal);
         Assert.Contains("64×48", e.Message, StringComparison.Ordinal);
         Assert.Contains("16×16", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ToModel_MaskOfTheWrongSizeUnderStretch_IsResizedToTheModel()
-    {
-        var fit = FitTransform.Create(64, 48, 16, 16, FitPolicy.CenterCrop);
-        var mask = PixelMask.FromRectangles(30, 30, [new MaskRectangle(0, 0, 15, 30)]);
-
-        var fitted = MaskFitter.ToModel(mask, fit, MaskSizePolicy.Stretch);
-
-        Assert.Equal((16, 16), (fitted.Width, fitted.Height));
-        Assert.True(fitted[0, 8]);
-        Assert.False(fitted[15, 8]);
-    }
-
-    [Fact]
     public void ToModel_MaskOfTheModelSize_IsUsedAsIs()
     {
-        var fit = FitTransform.Create(64, 48, 16, 16, FitPolicy.CenterCrop);
-        var mask = PixelMask.FromRectangles(16, 16, [new MaskRectangle(3, 3, 2, 2)]);
+        var fit = FitTransform.Create(64, 48, 16, 16);
+        var mask = PixelMask.FromRectangles(16, 16, [new PixelRect(3, 3, 2, 2)]);
 
         Assert.Same(mask, MaskFitter.ToModel(mask, fit));
     }
@@ -91,8 +78,8 @@ public class MaskTests
     {
         // 64×48 centre-cropped to 48×48 at x = 8, then halved to 24×24. Marking source columns 8..9 (the crop's
         // left edge) must mark the fitted image's column 0, and nothing in the cropped-away margin survives.
-        var fit = FitTransform.Create(64, 48, 24, 24, FitPolicy.CenterCrop);
-        var mask = PixelMask.FromRectangles(64, 48, [new MaskRectangle(0, 0, 8, 48), new MaskRectangle(8, 0, 2, 48)]);
+        var fit = FitTransform.Create(64, 48, 24, 24);
+        var mask = PixelMask.FromRectangles(64, 48, [new PixelRect(0, 0, 8, 48), new PixelRect(8, 0, 2, 48)]);
 
         var fitted = MaskFitter.ToModel(mask, fit);
 
@@ -103,8 +90,8 @@ public class MaskTests
     [Fact]
     public void ToModel_OnePixelStrokeShrunkEightfold_IsNotLost()
     {
-        var fit = FitTransform.Create(256, 256, 32, 32, FitPolicy.CenterCrop);
-        var mask = PixelMask.FromRectangles(256, 256, [new MaskRectangle(0, 101, 256, 1)]);
+        var fit = FitTransform.Create(256, 256, 32, 32);
+        var mask = PixelMask.FromRectangles(256, 256, [new PixelRect(0, 101, 256, 1)]);
 
         var fitted = MaskFitter.ToModel(mask, fit);
 
@@ -115,22 +102,10 @@ public class MaskTests
     [Fact]
     public void ToModel_MaskThatSelectsNothing_ThrowsMaskInvalid()
     {
-        var fit = FitTransform.Create(16, 16, 16, 16, FitPolicy.CenterCrop);
+        var fit = FitTransform.Create(16, 16, 16, 16);
 
         var e = Assert.Throws<ImageInputException>(() => MaskFitter.ToModel(new PixelMask(16, 16, new bool[256]), fit));
 
-        Assert.Equal(ImageErrorCodes.MaskInvalid, e.Code);
-    }
-
-    [Fact]
-    public void ToTokenGrid_MarksEveryPatchTheMaskTouches()
-    {
-        // 32×32 pixels onto 8×8 tokens (4×4 patches): one pixel at (5, 9) touches token (row 2, col 1) only.
-        var mask = PixelMask.FromRectangles(32, 32, [new MaskRectangle(5, 9, 1, 1)]);
-
-        var grid = mask.ToTokenGrid(8, 8);
-
-        Assert.Equal(1, grid.Count(g => g));
-        Assert.True(grid[(2 * 8) + 1]);
+        Assert.Equal(ContractErrorCodes.MaskInvalid, e.Code);
     }
 }

@@ -105,6 +105,51 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void Parse_PriorityBlocks_ReadPerClass()
+    {
+        var m = Parse(Edited(m => m["sampling"]!["priorities"] = new JsonObject
+        {
+            ["interactive"] = new JsonObject { ["defaultSteps"] = 4, ["minSteps"] = 2, ["backlogAtMinimum"] = 0 },
+            ["bulk"] = new JsonObject { ["maxSteps"] = 16 },
+        }));
+
+        var priorities = m.Sampling!.Priorities!;
+        Assert.Equal(new StepBudgetSpec(DefaultSteps: 4, MinSteps: 2, BacklogAtMinimum: 0), priorities.For(Pipeline.Contracts.PriorityClass.Interactive));
+        Assert.Null(priorities.Standard);
+        Assert.Equal(16, priorities.Bulk!.MaxSteps);
+    }
+
+    [Fact]
+    public void Parse_WithoutPriorityBlocks_StaysValid()
+    {
+        Assert.Null(Parse(TinyPack.Manifest()).Sampling!.Priorities);
+    }
+
+    [Theory]
+    [InlineData("standard", "minSteps", 40, "sampling.priorities.standard: steps must satisfy minSteps ≤ defaultSteps ≤ maxSteps")]
+    [InlineData("bulk", "maxSteps", 0, "sampling.priorities.bulk: steps must be at least 1")]
+    [InlineData("interactive", "backlogAtMinimum", -1, "sampling.priorities.interactive: backlogAtMinimum -1 must be at least 0")]
+    public void Parse_BadPriorityBlock_NamesTheClassAndTheRule(string priority, string field, int value, string expected)
+    {
+        var e = Invalid(m => m["sampling"]!["priorities"] = new JsonObject
+        {
+            [priority] = new JsonObject { [field] = value, ["defaultSteps"] = 8 },
+        });
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownPriorityClassOrField_IsRejectedAsATypo()
+    {
+        Assert.Contains("urgent", Invalid(m => m["sampling"]!["priorities"] = new JsonObject { ["urgent"] = new JsonObject() }).Message, StringComparison.Ordinal);
+        Assert.Contains("minStep", Invalid(m => m["sampling"]!["priorities"] = new JsonObject
+        {
+            ["bulk"] = new JsonObject { ["minStep"] = 2 },
+        }).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MalformedJson_SaysWhere()
     {
         var e = Assert.Throws<ModelPackException>(() => ManifestReader.Parse("{\n  \"name\": \"x\",\n  oops\n}", "broken.json"));
@@ -123,10 +168,12 @@ public class ManifestReaderTests
 
     private static ModelPackManifest Parse(JsonObject manifest) => ManifestReader.Parse(manifest.ToJsonString(), "test");
 
-    private static ModelPackException Invalid(Action<JsonObject> edit)
+    private static ModelPackException Invalid(Action<JsonObject> edit) => Assert.Throws<ModelPackException>(() => Parse(Edited(edit)));
+
+    private static JsonObject Edited(Action<JsonObject> edit)
     {
         var manifest = TinyPack.Manifest();
         edit(manifest);
-        return Assert.Throws<ModelPackException>(() => Parse(manifest));
+        return manifest;
     }
 }

@@ -4,15 +4,15 @@ public class SamplerSettingsTests
 {
     public static TheoryData<SamplerSettings, string, string> InvalidSettings() => new()
     {
-        { new SamplerSettings { Steps = 0 }, SamplingErrorCodes.StepsOutOfRange, "steps must be at least 1; got 0" },
-        { new SamplerSettings { Steps = -3 }, SamplingErrorCodes.StepsOutOfRange, "got -3" },
-        { new SamplerSettings { Steps = 4, Temperature = float.NaN }, SamplingErrorCodes.InvalidTemperature, "got NaN" },
-        { new SamplerSettings { Steps = 4, Temperature = 0f }, SamplingErrorCodes.InvalidTemperature, "above 0; got 0" },
-        { new SamplerSettings { Steps = 4, Temperature = -1f }, SamplingErrorCodes.InvalidTemperature, "got -1" },
-        { new SamplerSettings { Steps = 4, Temperature = float.PositiveInfinity }, SamplingErrorCodes.InvalidTemperature, "finite" },
-        { new SamplerSettings { Steps = 4, TopK = 0 }, SamplingErrorCodes.TopKOutOfRange, "between 1 and the codebook size 16; got 0" },
-        { new SamplerSettings { Steps = 4, TopK = 17 }, SamplingErrorCodes.TopKOutOfRange, "got 17" },
-        { new SamplerSettings { Steps = 4, ConfidenceNoise = -0.5 }, SamplingErrorCodes.InvalidConfidenceNoise, "got -0.5" },
+        { new SamplerSettings { Steps = 0 }, ContractErrorCodes.StepsOutOfRange, "steps must be at least 1; got 0" },
+        { new SamplerSettings { Steps = -3 }, ContractErrorCodes.StepsOutOfRange, "got -3" },
+        { new SamplerSettings { Steps = 4, Temperature = float.NaN }, ContractErrorCodes.InvalidTemperature, "got NaN" },
+        { new SamplerSettings { Steps = 4, Temperature = 0f }, ContractErrorCodes.InvalidTemperature, "above 0; got 0" },
+        { new SamplerSettings { Steps = 4, Temperature = -1f }, ContractErrorCodes.InvalidTemperature, "got -1" },
+        { new SamplerSettings { Steps = 4, Temperature = float.PositiveInfinity }, ContractErrorCodes.InvalidTemperature, "finite" },
+        { new SamplerSettings { Steps = 4, TopK = 0 }, ContractErrorCodes.TopKOutOfRange, "between 1 and the codebook size 16; got 0" },
+        { new SamplerSettings { Steps = 4, TopK = 17 }, ContractErrorCodes.TopKOutOfRange, "got 17" },
+        { new SamplerSettings { Steps = 4, ConfidenceNoise = -0.5 }, ContractErrorCodes.InvalidConfidenceNoise, "got -0.5" },
     };
 
     [Theory]

@@ -63,7 +63,7 @@ public class StepBudgetPolicyTests
     {
         var error = Assert.Throws<SamplingParameterException>(() => Policy.Resolve(priority, steps, backlog: 0));
 
-        Assert.Equal(SamplingErrorCodes.StepsOutOfRange, error.Code);
+        Assert.Equal(ContractErrorCodes.StepsOutOfRange, error.Code);
         Assert.Equal(message, error.Message);
     }
 

@@ -48,15 +48,15 @@ public class TokenMasksTests
         var error = Assert.Throws<SamplingParameterException>(
             () => TokenMasks.MaskVariation(SamplerRun.Source(8), strength, 1, MaskId));
 
-        Assert.Equal(SamplingErrorCodes.StrengthOutOfRange, error.Code);
+        Assert.Equal(ContractErrorCodes.StrengthOutOfRange, error.Code);
         Assert.Contains("strength must be above 0 and at most 1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FromPixelMask_OneSetPixel_MasksOnlyTheTokenOfItsPatch()
     {
-        var pixels = new float[8 * 8];
-        pixels[5 * 8 + 2] = 1f; // row 5, column 2 → token (2, 1) of a 4×4 grid with 2×2 patches
+        var pixels = new bool[8 * 8];
+        pixels[5 * 8 + 2] = true; // row 5, column 2 → token (2, 1) of a 4×4 grid with 2×2 patches
 
         var tokens = TokenMasks.FromPixelMask(pixels, 8, 8, 4, 4);
 
@@ -64,19 +64,17 @@ public class TokenMasksTests
     }
 
     [Fact]
-    public void FromPixelMask_ValuesBelowHalf_AreNotSet()
+    public void FromPixelMask_NoPixelSet_MasksNoToken()
     {
-        var pixels = Enumerable.Repeat(0.49f, 16).ToArray();
-
-        Assert.DoesNotContain(true, TokenMasks.FromPixelMask(pixels, 4, 4, 2, 2));
+        Assert.DoesNotContain(true, TokenMasks.FromPixelMask(new bool[16], 4, 4, 2, 2));
     }
 
     [Fact]
     public void FromPixelMask_SizeNotAMultiple_BoundaryPixelMasksBothTokensItTouches()
     {
         // 5 pixels onto 2 tokens: token 0 covers pixels 0..2, token 1 covers 2..4; pixel 2 touches both.
-        var pixels = new float[5];
-        pixels[2] = 1f;
+        var pixels = new bool[5];
+        pixels[2] = true;
 
         Assert.Equal([true, true], TokenMasks.FromPixelMask(pixels, 1, 5, 1, 2));
     }
@@ -84,6 +82,6 @@ public class TokenMasksTests
     [Fact]
     public void FromPixelMask_WrongLength_Throws()
     {
-        Assert.Throws<ArgumentException>(() => TokenMasks.FromPixelMask(new float[10], 4, 4, 2, 2));
+        Assert.Throws<ArgumentException>(() => TokenMasks.FromPixelMask(new bool[10], 4, 4, 2, 2));
     }
 }

@@ -135,10 +135,10 @@ public class TokenSamplerTests
     public void Run_Inpainting_KnownTokensNeverChange(UnmaskOrder order)
     {
         // 16×16 pixels onto a 4×4 grid; a 6×6 square at the top-left touches a 2×2 block of tokens.
-        var pixels = new float[16 * 16];
+        var pixels = new bool[16 * 16];
         for (var y = 0; y < 6; y++)
         {
-            pixels.AsSpan(y * 16, 6).Fill(1f);
+            pixels.AsSpan(y * 16, 6).Fill(true);
         }
 
         var initial = SamplerRun.Source(16);

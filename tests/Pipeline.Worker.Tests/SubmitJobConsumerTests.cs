@@ -108,7 +108,7 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         await _harness.Bus.Publish(Job("missing") with { Kind = JobKinds.Variation, SourceImageKey = "sha256:" + new string('a', 64) });
 
         Assert.True(await _harness.Published.Any<JobFailed>(m => m.Context.Message.JobId == "missing"));
-        Assert.Equal(EngineJobFactory.InputNotFound, _jobs["missing"]!.ErrorCode);
+        Assert.Equal(ContractErrorCodes.InputNotFound, _jobs["missing"]!.ErrorCode);
         Assert.Equal(0, _engine.Calls);
     }
 

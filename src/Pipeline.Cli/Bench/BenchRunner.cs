@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
 using Pipeline.Inference;
-using Pipeline.Sampling;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Bench;
@@ -29,7 +28,7 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
         using var other = LoadOtherPrecision();
         _variants = other is null
             ? [_primary]
-            : new[] { _primary, new Variant(other, RegistryPackProvider.Map(other), plan.LargestBatch) }.OrderBy(v => v.Pack.DenoiserPrecision).ToArray();
+            : new[] { _primary, new Variant(other, session.Packs.Map(other), plan.LargestBatch) }.OrderBy(v => v.Pack.DenoiserPrecision).ToArray();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pack {pack.Name} {pack.Engine.Version}: {pack.Engine.ImageWidth}x{pack.Engine.ImageHeight} px, {pack.Engine.SequenceLength} tokens, " +
@@ -243,9 +242,8 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
     /// <summary>The jobs once at 1 step (warm-up: ONNX Runtime's first call at each batch shape), then <paramref name="repeats"/> timed runs; the fastest counts.</summary>
     private async Task<EngineRun> RunEngineAsync(Variant variant, int jobs, int steps, int maxBatch, UnmaskOrder? order, int repeats, CancellationToken cancellationToken)
     {
-        var engine = new JobEngine(variant.Recorded, session.Images,
-            new EngineOptions { MaxBatch = maxBatch, StepBudgets = ManifestStepBudgets.From(variant.Pack.Manifest.Sampling, degradeUnderBacklog: false) },
-            TimeProvider.System, session.Loggers.CreateLogger<JobEngine>());
+        // Budgets: the recorded pack carries the ones session.Packs gave it (the manifest's, for a local run).
+        var engine = EngineFactory.Create(variant.Recorded, CliSession.LocalRun(maxBatch), TimeProvider.System, session.Loggers);
         await using (engine.ConfigureAwait(false))
         {
             await RunJobsAsync(engine, jobs, 1, 1_000_000, order, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Pipeline.Engine;
 namespace Pipeline.Cli.Bench;
 
 /// <summary>One pack served to a bench engine with its model calls recorded.</summary>
-internal sealed class RecordedPack : IModelPackProvider
+internal sealed class RecordedPack : IEnginePackSource
 {
     public RecordedPack(EngineModelPack pack)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Pipeline.Cli.Running;
+using Pipeline.Contracts;
 using Pipeline.Engine;
 
 namespace Pipeline.Cli.Commands;
@@ -56,7 +57,7 @@ internal static class DemoCommand
         await using (session.ConfigureAwait(false))
         {
             var pack = session.ResolvePack(model);
-            var engine = session.CreateEngine(pack, maxBatch: 32);
+            var engine = session.CreateEngine(maxBatch: 32);
             var runner = new JobRunner(engine, console);
             EngineJob Job(JobKind kind, string id, long jobSeed) => new() { JobId = id, Kind = kind, ModelPack = pack.Name, Seed = jobSeed, Steps = steps };
 
@@ -98,12 +99,14 @@ internal static class DemoCommand
     /// <summary>Centre square, left half, and a border (outpainting), as rectangles in model pixels (the sources are model-sized).</summary>
     private static IEnumerable<MaskRectangle[]> Masks(int width, int height)
     {
-        yield return [new MaskRectangle(width / 4, height / 4, width / 2, height / 2)];
-        yield return [new MaskRectangle(0, 0, width / 2, height)];
+        yield return [Rectangle(width / 4, height / 4, width / 2, height / 2)];
+        yield return [Rectangle(0, 0, width / 2, height)];
         var bw = Math.Max(1, width / 4);
         var bh = Math.Max(1, height / 4);
-        yield return [new(0, 0, width, bh), new(0, height - bh, width, bh), new(0, 0, bw, height), new(width - bw, 0, bw, height)];
+        yield return [Rectangle(0, 0, width, bh), Rectangle(0, height - bh, width, bh), Rectangle(0, 0, bw, height), Rectangle(width - bw, 0, bw, height)];
     }
+
+    private static MaskRectangle Rectangle(int x, int y, int width, int height) => new() { X = x, Y = y, Width = width, Height = height };
 
     /// <summary>generations.png (8 a row) and edits.png: per source, the source, its variations, its inpaints.</summary>
     private static void WriteSheets(string outDirectory, JobRunOutcome generated, List<EngineResult> sources, JobRunOutcome edited)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Pipeline.Engine;
+using Pipeline.Contracts;
 
 namespace Pipeline.Cli.Commands;
 
@@ -89,7 +89,7 @@ internal static class InpaintCommand
                 return [];
             }
 
-            parsed.Add(new MaskRectangle(numbers[0], numbers[1], numbers[2], numbers[3]));
+            parsed.Add(new MaskRectangle { X = numbers[0], Y = numbers[1], Width = numbers[2], Height = numbers[3] });
         }
 
         return [.. parsed];

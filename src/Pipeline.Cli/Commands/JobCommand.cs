@@ -1,6 +1,6 @@
 using Pipeline.Cli.Running;
+using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.Imaging;
 
 namespace Pipeline.Cli.Commands;
 
@@ -14,7 +14,7 @@ internal static class JobCommand
         await using (session.ConfigureAwait(false))
         {
             var pack = session.ResolvePack(settings.Model);
-            var engine = session.CreateEngine(pack, settings.MaxBatch);
+            var engine = session.CreateEngine(settings.MaxBatch);
             var jobs = Enumerable.Range(0, settings.Count).Select(makeJob).Select(j => j with { ModelPack = pack.Name }).ToList();
             var outcome = await new JobRunner(engine, console)
                 .RunAsync(title, jobs, (_, result) => ResultWriter.Write(settings.OutDirectory, result), cancellationToken)
@@ -39,7 +39,7 @@ internal static class JobCommand
         // An empty file is an empty image, not a missing one (which is what the engine would take no bytes for).
         return bytes.Length > 0
             ? bytes
-            : throw new InvalidJobException(ImageErrorCodes.Empty,
+            : throw new InvalidJobException(ContractErrorCodes.ImageEmpty,
                 $"the {what} '{file.FullName}' is empty (0 bytes); give a PNG, JPEG, GIF, BMP or WebP file with content");
     }
 }

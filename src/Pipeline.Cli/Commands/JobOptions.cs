@@ -1,7 +1,6 @@
 using System.CommandLine;
+using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
-using Pipeline.Sampling;
 
 namespace Pipeline.Cli.Commands;
 
@@ -23,7 +22,7 @@ internal sealed class JobOptions
 
     public Option<int?> Steps { get; } = new("--steps")
     {
-        Description = "Sampling steps: fewer is faster, more is better. Default and range come from the model pack",
+        Description = "Sampling steps: fewer is faster, more is better. Default and range come from the model pack, per priority class",
         HelpName = "N",
     };
 
@@ -47,8 +46,8 @@ internal sealed class JobOptions
 
     public Option<string> Priority { get; } = new("--priority")
     {
-        Description = "Priority class: interactive, standard or bulk (admission order; recorded with the result)",
-        DefaultValueFactory = _ => "standard",
+        Description = "Priority class: interactive, standard or bulk (admission order and the pack's step budget; recorded with the result)",
+        DefaultValueFactory = _ => JobPriorities.Standard,
         HelpName = "interactive|standard|bulk",
     };
 
@@ -75,8 +74,8 @@ internal sealed class JobOptions
             DefaultValueFactory = _ => new DirectoryInfo(defaultOut),
             HelpName = "DIR",
         };
-        Order.AcceptOnlyFromAmong("reference", "exact-k", "confidence");
-        Priority.AcceptOnlyFromAmong("interactive", "standard", "bulk");
+        Order.AcceptOnlyFromAmong([.. UnmaskOrders.All]);
+        Priority.AcceptOnlyFromAmong([.. JobPriorities.All]);
         Count.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
@@ -113,10 +112,10 @@ internal sealed class JobOptions
             JobId = "template",
             Kind = JobKind.Generation,
             Steps = r.GetValue(Steps),
-            Order = RegistryPackProvider.ParseOrder(r.GetValue(Order)),
+            Order = UnmaskOrders.Parse(r.GetValue(Order)),
             Temperature = r.GetValue(Temperature),
             TopK = r.GetValue(TopK),
-            Priority = Enum.Parse<PriorityClass>(r.GetValue(Priority)!, ignoreCase: true),
+            Priority = JobPriorities.Parse(r.GetValue(Priority)) ?? PriorityClass.Standard,
         });
 }
 
@@ -127,7 +126,7 @@ internal sealed record JobSettings(int Count, long Seed, string? Model, string O
     /// <summary>Job i of the run: its id names its files, its seed is Seed + i.</summary>
     public EngineJob Job(JobKind kind, int index, string? modelPack) => Template with
     {
-        JobId = $"{kind.ToString().ToLowerInvariant()}-{index:D3}",
+        JobId = $"{JobKinds.Name(kind)}-{index:D3}",
         Kind = kind,
         Seed = Seed + index,
         ModelPack = modelPack,

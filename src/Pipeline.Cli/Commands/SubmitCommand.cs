@@ -59,10 +59,10 @@ internal static partial class SubmitCommand
             var settings = remote.Read(r, console);
             var file = r.GetValue(manifest)!;
             var id = r.GetValue(batchId) ?? DefaultBatchId(file.Name);
-            if (!JobIds.IsValid(id) || id.Length > ManifestReader.MaxBatchIdLength)
+            if (!JobIds.IsValid(id) || id.Length > JobManifestReader.MaxBatchIdLength)
             {
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-                    $"--batch-id '{id}' must be 1 to {ManifestReader.MaxBatchIdLength} characters of A-Z a-z 0-9 . _ -, starting with a letter or digit"));
+                    $"--batch-id '{id}' must be 1 to {JobManifestReader.MaxBatchIdLength} characters of A-Z a-z 0-9 . _ -, starting with a letter or digit"));
             }
 
             return await RemoteGuard.RunAsync(console, settings, () =>
@@ -82,7 +82,7 @@ internal static partial class SubmitCommand
         Manifest manifest;
         try
         {
-            manifest = await ManifestReader.ReadFileAsync(file.FullName, batchId, cancellationToken).ConfigureAwait(false);
+            manifest = await JobManifestReader.ReadFileAsync(file.FullName, batchId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

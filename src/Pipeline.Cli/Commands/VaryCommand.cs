@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Pipeline.Engine;
+using Pipeline.Contracts;
 
 namespace Pipeline.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Contracts;
 
 namespace Pipeline.Inference;
 
@@ -8,8 +9,6 @@ namespace Pipeline.Inference;
 /// </summary>
 internal static partial class ManifestValidator
 {
-    private static readonly string[] Orders = ["reference", "exact-k", "confidence"];
-
     public static IReadOnlyList<string> Validate(ModelPackManifest m)
     {
         var errors = new List<string>();
@@ -83,12 +82,21 @@ internal static partial class ManifestValidator
             return;
         }
 
-        check(s.MinSteps is null or >= 1 && s.DefaultSteps is null or >= 1 && s.MaxSteps is null or >= 1, "sampling steps must be at least 1.");
-        check(
-            !(s.MinSteps > s.DefaultSteps || s.DefaultSteps > s.MaxSteps || s.MinSteps > s.MaxSteps),
-            $"sampling steps must satisfy minSteps ≤ defaultSteps ≤ maxSteps (got {s.MinSteps} ≤ {s.DefaultSteps} ≤ {s.MaxSteps}).");
+        foreach (var problem in new StepBudgetSpec(s.DefaultSteps, s.MinSteps, s.MaxSteps).Problems("sampling"))
+        {
+            check(false, problem);
+        }
+
         check(s.DefaultTemperature is null or > 0, $"sampling.defaultTemperature {s.DefaultTemperature} must be positive.");
-        check(s.DefaultOrder is null || Orders.Contains(s.DefaultOrder), $"sampling.defaultOrder '{s.DefaultOrder}' must be one of {string.Join(", ", Orders)}.");
+        check(s.DefaultOrder is null || UnmaskOrders.IsKnown(s.DefaultOrder),
+            $"sampling.defaultOrder '{s.DefaultOrder}' must be one of {string.Join(", ", UnmaskOrders.All)}.");
+        foreach (var priority in Enum.GetValues<PriorityClass>())
+        {
+            foreach (var problem in s.Priorities?.For(priority)?.Problems($"sampling.priorities.{JobPriorities.Name(priority)}") ?? [])
+            {
+                check(false, problem);
+            }
+        }
     }
 
     private static void CheckGraph(string role, GraphSpec g, Expected input, Expected output, List<string> errors)

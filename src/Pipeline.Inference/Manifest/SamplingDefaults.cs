@@ -2,11 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Inference;
 
-/// <summary>Per-pack defaults for jobs; every member optional.</summary>
+/// <summary>
+/// Per-pack defaults for jobs (manifest <c>sampling</c>); every member optional. <see cref="DefaultSteps"/>,
+/// <see cref="MinSteps"/> and <see cref="MaxSteps"/> hold for every priority class; <see cref="Priorities"/> sets a
+/// class's own values over them.
+/// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SamplingDefaults(
     int? DefaultSteps = null,
     int? MinSteps = null,
     int? MaxSteps = null,
     double? DefaultTemperature = null,
-    string? DefaultOrder = null);
+    string? DefaultOrder = null,
+    PriorityStepBudgets? Priorities = null);

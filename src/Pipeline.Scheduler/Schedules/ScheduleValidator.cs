@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
 using Pipeline.Contracts;
@@ -52,25 +51,15 @@ public static partial class ScheduleValidator
             errors.Add("inpaints needs perImage 1-100 and 0 < minCoverage <= maxCoverage <= 1");
         }
 
-        if (!JobPriorities.IsKnown(schedule.Priority))
-        {
-            errors.Add($"priority must be one of {string.Join(", ", JobPriorities.All)}");
-        }
-
-        if (schedule.Steps is { } steps && (steps < 1 || steps > SubmitJobRules.MaxSteps))
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"steps must be between 1 and {SubmitJobRules.MaxSteps}"));
-        }
-
-        if (schedule.Order is not null && !UnmaskOrders.IsKnown(schedule.Order))
-        {
-            errors.Add($"order must be one of {string.Join(", ", UnmaskOrders.All)}");
-        }
-
-        if (schedule.ModelPack is { } pack && (pack.Length == 0 || pack.Length > SubmitJobRules.MaxModelPackLength || pack.Any(char.IsControl)))
-        {
-            errors.Add("modelPack must be 1-128 printable characters");
-        }
+        // The job parameters a schedule fixes follow the rules its jobs will be checked by.
+        ContractError?[] parameters =
+        [
+            JobParameterRules.Priority(schedule.Priority),
+            schedule.Steps is { } steps ? JobParameterRules.Steps(steps, SubmitJobRules.MaxSteps) : null,
+            schedule.Order is { } order ? JobParameterRules.Order(order) : null,
+            schedule.ModelPack is { } pack ? JobParameterRules.ModelPack(pack) : null,
+        ];
+        errors.AddRange(parameters.OfType<ContractError>().Select(e => e.Message));
 
         return errors;
     }

@@ -18,7 +18,8 @@ public sealed partial class ModelWarmup(IServiceProvider services, IOptions<Mode
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Resolving the engine loads the default pack (its manifest sets the step budgets).
+        // The engine first (its registry, and its options checked), then the default pack is loaded; each pack's step
+        // budgets come from its own manifest when the engine first runs one of its jobs.
         _ = services.GetService(typeof(IJobEngine));
         var pack = ((ModelPackRegistry)services.GetService(typeof(ModelPackRegistry))!).Get(options.Value.DefaultPack);
         _loaded = $"{pack.Manifest.Name} {pack.Manifest.Version} on {pack.ActiveProvider}";

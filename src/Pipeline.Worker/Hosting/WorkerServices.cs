@@ -1,12 +1,10 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
-using Pipeline.Inference;
 using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Worker.Consumers;
@@ -27,11 +25,7 @@ public static class WorkerServices
 
         // Registered before the bus: hosted services start in order, so the schema and the model are ready before a message arrives.
         services.AddPipelineStorage();
-        services.AddSingleton(sp => new ModelPackRegistry(sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions(),
-            sp.GetRequiredService<ILogger<ModelPackRegistry>>()));
-        services.AddSingleton(sp => new RegistryPackProvider(sp.GetRequiredService<ModelPackRegistry>()));
-        services.AddSingleton<IImageCodec>(_ => new ImagingImageCodec());
-        services.AddSingleton<IJobEngine>(CreateEngine);
+        AddEngine(services);
         services.AddSingleton<ModelWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
         services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("model-pack",
@@ -66,17 +60,20 @@ public static class WorkerServices
         return builder;
     }
 
-    private static JobEngine CreateEngine(IServiceProvider services)
+    /// <summary>
+    /// The engine over the configured packs: slots from <see cref="WorkerOptions.Capacity"/>, degradation from
+    /// <see cref="ModelOptions.DegradeUnderBacklog"/>, and the deployment's step budgets per pack and class from
+    /// <see cref="EngineOptions.BudgetsSection"/> (each pack otherwise runs its own manifest's budgets).
+    /// </summary>
+    internal static void AddEngine(IServiceCollection services)
     {
-        var models = services.GetRequiredService<IOptions<ModelOptions>>().Value;
-        var worker = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
-        var pack = services.GetRequiredService<ModelPackRegistry>().Get(models.DefaultPack);
-        var options = new EngineOptions
-        {
-            MaxBatch = worker.Capacity,
-            StepBudgets = ManifestStepBudgets.From(pack.Manifest.Sampling, models.DegradeUnderBacklog),
-        };
-        return new JobEngine(services.GetRequiredService<RegistryPackProvider>(), services.GetRequiredService<IImageCodec>(), options,
-            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<JobEngine>>());
+        services.AddPipelineEngine(sp => sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions());
+        services.AddOptions<EngineOptions>()
+            .Configure<IConfiguration>((engine, configuration) => configuration.GetSection(EngineOptions.BudgetsSection).Bind(engine.Budgets))
+            .Configure<IOptions<WorkerOptions>, IOptions<ModelOptions>>((engine, worker, models) =>
+            {
+                engine.MaxBatch = worker.Value.Capacity;
+                engine.DegradeUnderBacklog = models.Value.DegradeUnderBacklog;
+            });
     }
 }

@@ -1,7 +1,5 @@
 using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
-using Pipeline.Sampling;
 using Pipeline.Storage.Inputs;
 
 namespace Pipeline.Worker.Jobs;
@@ -9,10 +7,10 @@ namespace Pipeline.Worker.Jobs;
 /// <summary>Turns a validated <see cref="SubmitJob"/> into the engine's job, loading its inputs from the input store.</summary>
 public sealed class EngineJobFactory(IInputStore inputs)
 {
-    /// <summary>Input keys that name nothing stored: bad input, never retried.</summary>
-    public const string InputNotFound = "input_not_found";
-
-    /// <summary>The engine job; throws <see cref="InvalidJobException"/> when an input is missing or a value unknown.</summary>
+    /// <summary>
+    /// The engine job; throws <see cref="InvalidJobException"/> when an input is missing (<see cref="ContractErrorCodes.InputNotFound"/>)
+    /// or a value unknown (which <see cref="SubmitJobRules"/> has already ruled out).
+    /// </summary>
     public async Task<EngineJob> CreateAsync(SubmitJob message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -21,33 +19,18 @@ public sealed class EngineJobFactory(IInputStore inputs)
         return new EngineJob
         {
             JobId = message.JobId,
-            Kind = message.Kind switch
-            {
-                JobKinds.Generation => JobKind.Generation,
-                JobKinds.Variation => JobKind.Variation,
-                JobKinds.Inpainting => JobKind.Inpainting,
-                _ => throw new InvalidJobException(ContractErrorCodes.UnknownKind, $"unknown kind '{message.Kind}'"),
-            },
+            Kind = JobKinds.Parse(message.Kind) ?? throw Invalid(JobParameterRules.Kind(message.Kind)),
             ModelPack = message.ModelPack,
             Seed = message.Seed ?? JobSeeds.ForJob(message.JobId),
-            Priority = message.Priority switch
-            {
-                JobPriorities.Interactive => PriorityClass.Interactive,
-                JobPriorities.Bulk => PriorityClass.Bulk,
-                JobPriorities.Standard => PriorityClass.Standard,
-                _ => throw new InvalidJobException(ContractErrorCodes.UnknownPriority, $"unknown priority '{message.Priority}'"),
-            },
+            Priority = JobPriorities.Parse(message.Priority) ?? throw Invalid(JobParameterRules.Priority(message.Priority)),
             Steps = message.Steps,
-            Order = message.Order is null ? null
-                : RegistryPackProvider.ParseOrder(message.Order) ?? throw new InvalidJobException(ContractErrorCodes.UnknownOrder, $"unknown order '{message.Order}'"),
+            Order = message.Order is null ? null : UnmaskOrders.Parse(message.Order) ?? throw Invalid(JobParameterRules.Order(message.Order)),
             Temperature = message.Temperature,
             TopK = message.TopK,
             Strength = message.Strength,
             SourceImage = source,
             MaskImage = mask,
-            MaskRectangles = message.MaskRectangles is { } rectangles
-                ? [.. rectangles.Select(r => new Engine.MaskRectangle(r.X, r.Y, r.Width, r.Height))]
-                : [],
+            MaskRectangles = message.MaskRectangles ?? [],
             FeatherPixels = message.FeatherPixels,
         };
     }
@@ -60,6 +43,8 @@ public sealed class EngineJobFactory(IInputStore inputs)
         }
 
         return await inputs.ReadAsync(key, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidJobException(InputNotFound, $"{field} '{key}' names no uploaded input; upload it with POST /v1/inputs first");
+            ?? throw new InvalidJobException(ContractErrorCodes.InputNotFound, $"{field} '{key}' names no uploaded input; upload it with POST /v1/inputs first");
     }
+
+    private static InvalidJobException Invalid(ContractError? error) => new(error!.Code, error.Message);
 }

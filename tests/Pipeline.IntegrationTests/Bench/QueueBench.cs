@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Contracts;
 using Pipeline.Engine;
-using Pipeline.Engine.Adapters;
 using Pipeline.Inference;
 using Pipeline.IntegrationTests.Infrastructure;
-using Pipeline.Sampling;
 using Pipeline.Worker.Hosting;
 
 namespace Pipeline.IntegrationTests.Bench;
@@ -75,10 +74,8 @@ public static class QueueBench
             DefaultPackName = settings.Pack,
             Inference = new InferenceOptions { Provider = ExecutionProvider.Auto },
         }, NullLogger<ModelPackRegistry>.Instance);
-        var manifest = registry.Get(settings.Pack).Manifest;
-        var engine = new JobEngine(new RegistryPackProvider(registry), new ImagingImageCodec(),
-            new EngineOptions { MaxBatch = settings.Capacity, StepBudgets = ManifestStepBudgets.From(manifest.Sampling, degradeUnderBacklog: false) },
-            TimeProvider.System, NullLogger<JobEngine>.Instance);
+        var engine = EngineFactory.Create(registry, new EngineOptions { MaxBatch = settings.Capacity, DegradeUnderBacklog = false },
+            TimeProvider.System, NullLoggerFactory.Instance);
         await using (engine)
         {
             Task RunAsync(string prefix, int count) => Task.WhenAll(Enumerable.Range(0, count).Select(i => engine.RunAsync(new EngineJob

@@ -1,6 +1,9 @@
-namespace Pipeline.Sampling;
+namespace Pipeline.Contracts;
 
-/// <summary>The order in which masked positions are committed during sampling (DESIGN §1).</summary>
+/// <summary>
+/// The order in which masked positions are committed during sampling, as code handles it. Messages and manifests carry
+/// its name (<see cref="UnmaskOrders"/>, which parses and names it).
+/// </summary>
 public enum UnmaskOrder
 {
     /// <summary>The reference rule: each masked position is unmasked with probability 1/t, drawn before the forward pass.</summary>

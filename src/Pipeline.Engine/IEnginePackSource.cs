@@ -1,10 +1,11 @@
 namespace Pipeline.Engine;
 
 /// <summary>
-/// Where the engine finds model packs. The host implements it over the Inference project's ModelPackRegistry.
-/// A pack must stay usable (and the same) for the engine's lifetime once returned.
+/// Where the engine finds model packs by name. <see cref="RegistryPackSource"/> serves the packs of a model pack
+/// registry; tests and the CLI bench serve packs over fake or recording graphs. A pack must stay usable (and the same
+/// object) for the engine's lifetime once returned.
 /// </summary>
-public interface IModelPackProvider
+public interface IEnginePackSource
 {
     /// <summary>The pack called <paramref name="name"/>, the default pack when it is null, or null when there is none.</summary>
     EngineModelPack? Find(string? name);

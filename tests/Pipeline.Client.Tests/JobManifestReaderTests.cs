@@ -8,7 +8,7 @@ public sealed class ManifestReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private Task<Manifest> Read(string text, string batchId = "batch-1") => ManifestReader.ReadAsync(new StringReader(text), batchId, _directory);
+    private Task<Manifest> Read(string text, string batchId = "batch-1") => JobManifestReader.ReadAsync(new StringReader(text), batchId, _directory);
 
     private async Task<IReadOnlyList<ManifestError>> Errors(string text) =>
         (await Assert.ThrowsAsync<ManifestException>(() => Read(text))).Errors;
@@ -84,7 +84,7 @@ public sealed class ManifestReaderTests : IDisposable
     {
         var error = Assert.Single(await Errors("""{"kind":"generation","step":4}"""));
 
-        Assert.Equal(ManifestReader.UnknownField, error.Code);
+        Assert.Equal(JobManifestReader.UnknownField, error.Code);
         Assert.Contains("'step'", error.Message, StringComparison.Ordinal);
     }
 
@@ -171,13 +171,13 @@ public sealed class ManifestReaderTests : IDisposable
 
     [Fact]
     public async Task Read_BatchIdTooLongForDerivedIds_ArgumentException() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => Read("""{"kind":"generation"}""", new string('b', ManifestReader.MaxBatchIdLength + 1)));
+        await Assert.ThrowsAsync<ArgumentException>(() => Read("""{"kind":"generation"}""", new string('b', JobManifestReader.MaxBatchIdLength + 1)));
 
     [Fact]
     public async Task Read_ManyBadLines_StopsAtMaxErrors()
     {
         var text = string.Join('\n', Enumerable.Repeat("{", 500));
 
-        Assert.Equal(ManifestReader.MaxErrors, (await Errors(text)).Count);
+        Assert.Equal(JobManifestReader.MaxErrors, (await Errors(text)).Count);
     }
 }

@@ -17,7 +17,7 @@ namespace Pipeline.Client;
 /// and image files must exist; all problems are collected (up to <see cref="MaxErrors"/>) and thrown together as a
 /// <see cref="ManifestException"/> whose errors carry 1-based line numbers.
 /// </summary>
-public static class ManifestReader
+public static class JobManifestReader
 {
     /// <summary>Problems reported before reading stops.</summary>
     public const int MaxErrors = 100;
@@ -254,7 +254,7 @@ public static class ManifestReader
     private static string Explain(ContractError problem, ManifestImage? source, ManifestImage? mask) => problem.Code switch
     {
         ContractErrorCodes.MissingSourceImage =>
-            $"{problem.Message.Replace(" needs sourceImageKey", " needs a source image", StringComparison.Ordinal)}: sourceImageFile (a path), sourceImage (base64) or sourceImageKey",
+            $"{problem.Message}: sourceImageFile (a path), sourceImage (base64) or sourceImageKey",
         ContractErrorCodes.MissingMask => "inpainting needs a mask: maskRectangles, maskImageFile (a path), maskImage (base64) or maskImageKey",
         _ => problem.Message
             .Replace("sourceImageKey", source?.Field ?? "sourceImageKey", StringComparison.Ordinal)

@@ -1,8 +1,0 @@
-namespace Pipeline.Engine;
-
-public enum JobKind
-{
-    Generation,
-    Variation,
-    Inpainting,
-}
