@@ -1,4 +1,4 @@
--- Job and batch records (DESIGN §3). Applied by Pipeline.Storage's migrator inside one transaction, under an
+-- Job and batch records (docs/architecture.md §4). Applied by Pipeline.Storage's migrator inside one transaction, under an
 -- advisory lock, with search_path set to the configured schema: names here are unqualified on purpose.
 -- To apply by hand: SET search_path TO pipeline; then run each file in order and record it in schema_migrations.
 

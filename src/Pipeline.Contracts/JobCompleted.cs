@@ -37,7 +37,7 @@ public sealed record JobCompleted
     /// <summary>Steps requested (or the class default), 1 or more.</summary>
     public required int StepsRequested { get; init; }
 
-    /// <summary>Steps actually used, 1 to <see cref="StepsRequested"/>: lower under backlog (DESIGN §3).</summary>
+    /// <summary>Steps actually used, 1 to <see cref="StepsRequested"/>: lower under backlog (docs/architecture.md §4).</summary>
     public required int StepsUsed { get; init; }
 
     /// <summary>The unmask order used (<see cref="UnmaskOrders"/>).</summary>

@@ -1,6 +1,6 @@
 namespace Pipeline.Contracts;
 
-/// <summary>The values of <see cref="SubmitJob.Order"/>: the order in which masked tokens are committed (DESIGN §1).</summary>
+/// <summary>The values of <see cref="SubmitJob.Order"/>: the order in which masked tokens are committed (docs/architecture.md §1).</summary>
 /// <remarks>
 /// Also the values of a model pack manifest's <c>sampling.defaultOrder</c>, and the one place that turns them into
 /// <see cref="UnmaskOrder"/> and back.

@@ -66,7 +66,7 @@ internal sealed partial class PackRunner
                     _load.Admitted();
                     job.InSlot = true;
                     job.AdmittedAt = _time.GetTimestamp();
-                    // DESIGN §3: backlog = jobs still waiting in this engine + what the host reports waiting outside it.
+                    // docs/architecture.md §4: backlog = jobs still waiting in this engine + what the host reports waiting outside it.
                     var backlog = _load.Waiting + _load.ExternalBacklog;
                     job.Steps = _budgets.Resolve(job.Job.Priority, job.Job.Steps, backlog);
                     _admitted.Add(job);

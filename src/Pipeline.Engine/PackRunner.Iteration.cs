@@ -196,7 +196,7 @@ internal sealed partial class PackRunner
             {
                 var decoded = _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage);
                 var prepared = job.Prepared;
-                // The decoder's output is unclamped (DESIGN §2); PNG and compositing expect [0, 1].
+                // The decoder's output is unclamped (docs/architecture.md §2); PNG and compositing expect [0, 1].
                 // Both conversions below clamp it and round it to 8 bits as they leave the planar layout.
                 var image = prepared.PixelMask is { } pixelMask
                     ? _images.Composite(prepared.Source!, decoded, pixelMask, prepared.FeatherPixels)

@@ -5,7 +5,7 @@ using Pipeline.Sampling;
 namespace Pipeline.Engine;
 
 /// <summary>
-/// The iteration-level scheduler of one model pack (DESIGN §3; Orca/vLLM-style continuous batching). One loop
+/// The iteration-level scheduler of one model pack (docs/architecture.md §4; Orca/vLLM-style continuous batching). One loop
 /// owns a pool of slots; every iteration it drops canceled jobs, admits waiting jobs by priority, encodes the
 /// newly admitted sources in one batched call, plans a step for every active job, runs one batched forward over
 /// only the rows that commit something (none: no call), applies each row's logits, and decodes the finished

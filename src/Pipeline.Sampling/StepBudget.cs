@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Sampling;
 
 /// <summary>
-/// The step budget of one priority class (DESIGN §3): the steps a job gets when it asks for none, the floor it
+/// The step budget of one priority class (docs/architecture.md §4): the steps a job gets when it asks for none, the floor it
 /// degrades to under backlog, the most it may ask for, and the backlog at which it reaches that floor.
 /// </summary>
 /// <param name="DefaultSteps">Steps when the job names none.</param>

@@ -4,7 +4,7 @@ namespace Pipeline.Sampling;
 
 /// <summary>
 /// Turns a job's requested steps, its priority class and the current backlog into the steps it runs
-/// (DESIGN §3, priority-based step budgets). Immutable once built; safe to share.
+/// (docs/architecture.md §4, priority-based step budgets). Immutable once built; safe to share.
 /// </summary>
 public sealed class StepBudgetPolicy
 {

@@ -2,7 +2,7 @@ using Pipeline.Contracts;
 
 namespace Pipeline.Sampling;
 
-/// <summary>The starting rows of the three job kinds (DESIGN §1): which tokens are MASK before sampling.</summary>
+/// <summary>The starting rows of the three job kinds (docs/architecture.md §1): which tokens are MASK before sampling.</summary>
 public static class TokenMasks
 {
     /// <summary>Generation: every one of the N positions masked.</summary>

@@ -143,7 +143,7 @@ public sealed class TokenSampler
         CompletedSteps++;
     }
 
-    // DESIGN §1, reference sample(): every masked position flips a coin with P(unmask) = 1/t; at t = 1 all do.
+    // docs/architecture.md §1, reference sample(): every masked position flips a coin with P(unmask) = 1/t; at t = 1 all do.
     private int PlanReference(int t)
     {
         var p = UnmaskSchedule.ReferenceProbability(t);

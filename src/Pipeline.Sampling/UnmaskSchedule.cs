@@ -1,6 +1,6 @@
 namespace Pipeline.Sampling;
 
-/// <summary>How many positions each order commits at a step (DESIGN §1). Steps count down: t = S, S−1, …, 1.</summary>
+/// <summary>How many positions each order commits at a step (docs/architecture.md §1). Steps count down: t = S, S−1, …, 1.</summary>
 public static class UnmaskSchedule
 {
     /// <summary>

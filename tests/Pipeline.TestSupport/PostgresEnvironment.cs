@@ -40,7 +40,7 @@ public static class PostgresEnvironment
 
 /// <summary>
 /// A test that needs PostgreSQL: skipped with a message when none is configured, except under CI=true, where
-/// it runs and fails (DESIGN: a missing service in CI is a failure, never a silent skip).
+/// it runs and fails (a missing service in CI is a failure, never a silent skip).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PostgresFactAttribute : FactAttribute

@@ -1,8 +1,8 @@
 """Times the Python reference sampler (`sampler.sample_reference`, the upstream 1/t rule) on given weights, for
-side-by-side comparison with the C# engine (`pipeline bench`, DESIGN §6). Prints one JSON line per
+side-by-side comparison with the C# engine (`pipeline bench`, docs/architecture.md §6). Prints one JSON line per
 (steps, batch): {"steps", "batch", "seconds", "images_per_s", "forwards", "torch_threads", ...}.
 
-Run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE UNSET (DESIGN §6: these machines set them, which holds
+Run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE UNSET (docs/architecture.md §6: these machines set them, which holds
 OpenBLAS to AVX2 kernels and roughly halves sgemm throughput; the reference is compared at its best, so unset
 both for this command only, never for tests or CI):
 

@@ -1,4 +1,4 @@
-"""Small CNN classifier on the 10 emoji categories: the feature space of our Fréchet distance (DESIGN §6).
+"""Small CNN classifier on the 10 emoji categories: the feature space of our Fréchet distance (docs/architecture.md §6).
 
 FID needs Inception weights we cannot download, so FD is measured in the penultimate layer of this network
 instead: `features(images)` -> 128-d global-average-pooled activations of the last conv block.

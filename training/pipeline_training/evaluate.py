@@ -1,10 +1,10 @@
-"""Quality figures of a trained emoji run (DESIGN §6): VQGAN reconstruction, codebook usage and the Fréchet
+"""Quality figures of a trained emoji run (docs/architecture.md §6): VQGAN reconstruction, codebook usage and the Fréchet
 distance (FD) of generations in the feature space of our emoji classifier (a stand-in for FID).
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE nice -n 10 /usr/bin/python3 -m pipeline_training.evaluate \
         --run training/runs/emoji32 --samples 1000 --out training/runs/emoji32/eval
 
-(run from the repo root with PYTHONPATH=training; unsetting the two OpenBLAS variables is DESIGN §5's ~1.8x
+(run from the repo root with PYTHONPATH=training; unsetting the two OpenBLAS variables is docs/architecture.md §6's ~1.8x
 for a training/evaluation command run alone; leave them set for tests.) Needs RUN/vqgan.pt, RUN/denoiser.pt
 (EMA weights of both are used) and RUN/classifier.pt (`python3 -m pipeline_training.classifier`).
 

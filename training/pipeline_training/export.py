@@ -3,7 +3,7 @@
     python3 -m pipeline_training.export --run training/runs/emoji32 --out models/emoji-32 \
         [--quality q.json] [--name emoji-32 --version 1.0.0] [--int8]
 
-The pack contract (DESIGN.md section 2, schemas/model-pack.schema.json):
+The pack contract (docs/architecture.md §2, schemas/model-pack.schema.json):
 - vq_encoder.onnx: image float32 [batch,3,H,W] in [0,1] -> token_ids int64 [batch,N] (nearest code, row-major)
 - vq_decoder.onnx: token_ids int64 [batch,N] (0..V-1) -> image float32 [batch,3,H,W], unclamped
 - denoiser.onnx:   token_ids int64 [batch,N] (0..V, V = MASK) -> logits float32 [batch,N,V]

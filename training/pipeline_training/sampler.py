@@ -1,4 +1,4 @@
-"""Python reference samplers for the absorbing-diffusion denoiser (DESIGN §1), batched and seeded.
+"""Python reference samplers for the absorbing-diffusion denoiser (docs/architecture.md §1), batched and seeded.
 
 Every sampler takes the denoiser (`transformer.Transformer`: token ids [b, N] in 0..V, V = MASK -> logits
 [b, N, V]) and returns finished token grids [b, N] (no MASK left). Randomness comes only from the

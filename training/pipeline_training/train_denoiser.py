@@ -1,6 +1,6 @@
 """Train the absorbing-diffusion denoiser on VQGAN tokens (the reference's reweighted ELBO).
 
-Forward process (DESIGN §1): with t ~ U{1..T}, each token is replaced by MASK with probability t/T; the
+Forward process (docs/architecture.md §1): with t ~ U{1..T}, each token is replaced by MASK with probability t/T; the
 transformer predicts the original token at every masked position. Loss (Bond-Taylor et al. 2022, eq. 8,
 `reweighted_elbo` in the reference): (1 - t/T) * sum of masked cross-entropies / (ln 2 * N).
 

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Pipeline.Cli.Bench;
 
 /// <summary>
-/// The `pipeline bench` tables (DESIGN §6): every figure is a ratio of two things measured side by side in this run on
+/// The `pipeline bench` tables (docs/architecture.md §6): every figure is a ratio of two things measured side by side in this run on
 /// the same pack, because absolute times on shared 2-core machines are noise. When the pack has the optional int8
 /// denoiser, the raw-forward and reference tables measure both denoiser graphs (fp32 and int8) in the same run; the
 /// engine and batching tables run the precision the session asked for (--precision).

@@ -6,7 +6,7 @@ namespace Pipeline.Cli.Bench;
 
 /// <summary>
 /// Runs the Python reference sampler (training/pipeline_training/bench_reference.py) as a child process, with
-/// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment only (DESIGN §6: they hold OpenBLAS to AVX2
+/// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment only (docs/architecture.md §6: they hold OpenBLAS to AVX2
 /// kernels; the reference is compared at its best). Anything missing (Python, torch, the training folder) makes a
 /// "skipped: why" row, never a failed bench.
 /// </summary>

@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Inference;
 
 /// <summary>
-/// Checks a parsed manifest against the schema's rules and the pack contract (DESIGN §2): one input and one output
+/// Checks a parsed manifest against the schema's rules and the pack contract (docs/architecture.md §2): one input and one output
 /// per graph, with the element types and shapes that image size, latent grid and codebook size imply.
 /// </summary>
 internal static partial class ManifestValidator

@@ -12,7 +12,7 @@ using Pipeline.Worker.Jobs;
 namespace Pipeline.Worker.Consumers;
 
 /// <summary>
-/// Runs one job per message (DESIGN §3). The message is acknowledged — this method returns — only after the result is
+/// Runs one job per message (docs/architecture.md §4–5). The message is acknowledged — this method returns — only after the result is
 /// stored, the record says succeeded and <see cref="JobCompleted"/> is published, so a crash anywhere before means
 /// redelivery, and every step is idempotent so a redelivery finishes the job instead of repeating it. Bad input ends
 /// the job as failed at once; anything else propagates to the message retry (<see cref="SubmitJobConsumerDefinition"/>).

@@ -12,7 +12,7 @@ using Pipeline.Worker.Hosting;
 namespace Pipeline.IntegrationTests.Bench;
 
 /// <summary>
-/// The queue benchmark (DESIGN §6: ratios measured side by side in one run): (1) throughput end to end through the Api,
+/// The queue benchmark (docs/architecture.md §6: ratios measured side by side in one run): (1) throughput end to end through the Api,
 /// RabbitMQ and PostgreSQL against the engine alone on the same jobs, goal ≥ 90 %; (2) interactive latency with a bulk
 /// backlog queued against an idle pipeline, goal ≤ 2×. Needs the services of scripts/start-services.sh.
 /// </summary>
@@ -119,7 +119,7 @@ public static class QueueBench
 
     private static async Task<(double IdleMs, double BusyMs)> LatencyAsync(Settings settings, int backlog, int probes)
     {
-        // Latency as deployed: bulk jobs degrade toward their minimum steps while a backlog waits (DESIGN §3).
+        // Latency as deployed: bulk jobs degrade toward their minimum steps while a backlog waits (docs/architecture.md §4).
         await using var pipeline = await TestPipeline.StartAsync("bench-latency");
         await pipeline.StartWorkerAsync(settings.Worker(degrade: true));
         await RunBatchAsync(pipeline, "warm", settings.WarmUpJobs, settings.Steps, "bulk");
