@@ -27,6 +27,7 @@ internal static class PipelineCli
               pipeline submit jobs.jsonl --watch              a JSONL manifest of jobs as a batch, with a progress bar
               pipeline watch BATCH                            progress of a submitted batch
               pipeline fetch BATCH --out results/             its PNGs and jobs.jsonl (re-run to resume)
+              pipeline status                                 workers, queue and throughput (an admin key)
 
             Every image is written as NAME.png with NAME.json beside it (seed, steps, order, timings: enough to reproduce it).
             Exit codes: 0 ok, 1 job failures, 2 bad usage or input, 3 the API unreachable or failing.
@@ -44,6 +45,7 @@ internal static class PipelineCli
         root.Subcommands.Add(SubmitCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
         root.Subcommands.Add(FetchCommand.Create(console));
+        root.Subcommands.Add(StatusCommand.Create(console));
         return root;
     }
 

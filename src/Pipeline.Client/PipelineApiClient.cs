@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Fleet;
 using Polly.Timeout;
 
 namespace Pipeline.Client;
@@ -107,6 +108,18 @@ public sealed class PipelineApiClient(HttpClient http)
         await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
         await response.Content.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// <c>GET /v1/workers</c>: the live workers, the queue by priority with its oldest job, and the last minute's throughput.
+    /// Needs an admin key: with another key the API answers 403, a <see cref="PipelineApiException"/> with that status.
+    /// </summary>
+    public async Task<FleetStatus> GetFleetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        const string what = "reading the fleet status";
+        using var response = await SendAsync(() => http.GetAsync(new Uri("v1/workers", UriKind.Relative), cancellationToken), what).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<FleetStatus>(response, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send, string what)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Storage.Fleet;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Resilience;
@@ -18,8 +19,9 @@ public static class StorageServiceCollectionExtensions
     /// Registers <see cref="IResultStore"/>, <see cref="IInputStore"/> and <see cref="IJobStore"/> (singletons, each behind
     /// the one storage retry pipeline), the job store's connection pool (<see cref="JobStoreDataSource"/>), the
     /// <see cref="JobStoreMigrator"/> with a hosted service that migrates at start-up, and the <c>postgres</c> health check
-    /// (tag <c>ready</c>). Options bind from <see cref="FileStorageOptions.SectionName"/>,
-    /// <see cref="JobStoreOptions.SectionName"/> and <see cref="StorageResilienceOptions.SectionName"/> and are validated
+    /// (tag <c>ready</c>), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried).
+    /// Options bind from <see cref="FileStorageOptions.SectionName"/>, <see cref="JobStoreOptions.SectionName"/>,
+    /// <see cref="StorageResilienceOptions.SectionName"/> and <see cref="FleetOptions.SectionName"/> and are validated
     /// (data annotations) at start. Uses the registered <see cref="TimeProvider"/> (adds <see cref="TimeProvider.System"/>
     /// if none). Register it before MassTransit so migrations finish before consumers start.
     /// </summary>
@@ -30,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<FileStorageOptions>().BindConfiguration(FileStorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobStoreOptions>().BindConfiguration(JobStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageResilienceOptions>().BindConfiguration(StorageResilienceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(sp => new StoragePipeline(StorageResilience.CreatePipeline(
             sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
@@ -50,6 +53,10 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IJobStore>(sp => new ResilientJobStore(sp.GetRequiredService<PostgresJobStore>(), sp.GetRequiredService<StoragePipeline>().Pipeline));
+        services.TryAddSingleton<IFleetStore>(sp => new PostgresFleetStore(
+            sp.GetRequiredService<JobStoreDataSource>().DataSource,
+            sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, JobStoreMigrationService>());
 
         services.AddHealthChecks().Add(new HealthCheckRegistration(PostgresHealthCheck.Name,

@@ -5,6 +5,7 @@ using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
 using Pipeline.ServiceDefaults.Authentication;
+using Pipeline.Storage.Fleet;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
@@ -19,11 +20,14 @@ internal sealed class InMemoryApi : IAsyncDisposable
 {
     public const string ApiKey = "test-key";
 
+    /// <summary>The admin key (Pipeline:Api:AdminKeys) the operator endpoints take.</summary>
+    public const string AdminKey = "test-admin-key";
+
     private readonly LoopbackServer _server;
 
-    private InMemoryApi(LoopbackServer server, InMemoryJobStore jobs, InMemoryInputStore inputs, InMemoryResultStore results)
+    private InMemoryApi(LoopbackServer server, InMemoryJobStore jobs, InMemoryInputStore inputs, InMemoryResultStore results, InMemoryFleetStore fleet)
     {
-        (_server, Jobs, Inputs, Results) = (server, jobs, inputs, results);
+        (_server, Jobs, Inputs, Results, Fleet) = (server, jobs, inputs, results, fleet);
     }
 
     public InMemoryJobStore Jobs { get; }
@@ -32,30 +36,35 @@ internal sealed class InMemoryApi : IAsyncDisposable
 
     public InMemoryResultStore Results { get; }
 
+    public InMemoryFleetStore Fleet { get; }
+
     public Uri BaseAddress => _server.BaseAddress;
 
     /// <param name="schedulerUrl">Pipeline:Api:SchedulerUrl: where /v1/schedules is forwarded (null: not forwarded).</param>
     public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore());
+        var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore(), Fleet: new InMemoryFleetStore());
         var services = builder.Services;
         services.AddSingleton<IJobStore>(stores.Jobs);
         services.AddSingleton<IInputStore>(stores.Inputs);
         services.AddSingleton<IResultStore>(stores.Results);
+        services.AddSingleton<IFleetStore>(stores.Fleet);
+        services.AddOptions<FleetOptions>();
         services.AddSingleton(TimeProvider.System);
         // What ApiServices.AddApiServices registers, less PostgreSQL, RabbitMQ and the queue declaration.
-        services.AddOptions<ApiOptions>().Configure(o => (o.ApiKeys, o.SchedulerUrl) = ([ApiKey], schedulerUrl));
+        services.AddOptions<ApiOptions>().Configure(o => (o.ApiKeys, o.AdminKeys, o.SchedulerUrl) = ([ApiKey], [AdminKey], schedulerUrl));
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddApiKeySecurity());
-        services.AddApiKeyAuthentication<ApiOptions>((auth, api) => auth.ApiKeys = () => api.CurrentValue.ApiKeys);
+        services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
+            (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
         services.AddScoped<JobSubmitter>();
         services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());
         var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());
-        return new InMemoryApi(server, stores.Jobs, stores.Inputs, stores.Results);
+        return new InMemoryApi(server, stores.Jobs, stores.Inputs, stores.Results, stores.Fleet);
     }
 
     /// <summary>An HttpClient with the API key (or <paramref name="apiKey"/>; null sends none).</summary>

@@ -31,6 +31,18 @@ public class RegistryTests
     }
 
     [Fact]
+    public void LoadedPacks_BeforeAndAfterGet_OnlyWhatWasLoaded()
+    {
+        using var registry = Registry([Path.GetDirectoryName(TinyPack.FixtureDirectory)!]);
+        var before = registry.LoadedPacks;
+
+        var pack = registry.Get("tiny-test");
+
+        Assert.Empty(before);
+        Assert.Same(pack, Assert.Single(registry.LoadedPacks));
+    }
+
+    [Fact]
     public void AvailablePackNames_BrokenManifestBesideAGoodPack_SkipsItAndLogs()
     {
         using var good = TinyPack.Copy();

@@ -34,6 +34,7 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddSingleton<JobsDone>();
         services.AddSingleton<Pipeline.Webhooks.IWebhookPublisher>(new RecordingWebhookPublisher());
         services.AddOptions<WorkerOptions>().Configure(o =>
         {

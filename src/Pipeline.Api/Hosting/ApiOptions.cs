@@ -16,6 +16,13 @@ public sealed class ApiOptions
     [MinLength(1, ErrorMessage = "configure at least one API key (Pipeline:Api:ApiKeys)")]
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// Operator keys (env: <c>Pipeline__Api__AdminKeys__0</c>, …): accepted wherever an API key is, and the only keys the
+    /// operator endpoints (<c>GET /v1/workers</c>) take; a key from <see cref="ApiKeys"/> gets 403 there. Optional: without
+    /// one, the operator endpoints answer nobody. Keys carry no tenant or scope yet beyond this one role.
+    /// </summary>
+    public List<string> AdminKeys { get; set; } = [];
+
     /// <summary>The largest request body, in bytes (uploads, inline base64 images, batches). Default 64 MiB; 1 KiB to 1 GiB.</summary>
     [Range(1024L, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 64L * 1024 * 1024;

@@ -25,7 +25,8 @@ public static class ApiServices
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddApiKeySecurity());
-        services.AddApiKeyAuthentication<ApiOptions>((auth, api) => auth.ApiKeys = () => api.CurrentValue.ApiKeys);
+        services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
+            (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
             kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
@@ -57,6 +58,7 @@ public static class ApiServices
         v1.MapInputEndpoints();
         v1.MapJobEndpoints();
         v1.MapBatchEndpoints();
+        v1.MapWorkerEndpoints();
         v1.MapScheduleForwarding(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.SchedulerUrl);
         return app;
     }

@@ -32,6 +32,18 @@ public sealed class ModelPackRegistry : IModelPackProvider, IDisposable
 
     public IReadOnlyList<string> AvailablePackNames => [.. Discover().Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>The packs loaded so far (what this process serves without loading more), ordered by name.</summary>
+    public IReadOnlyList<ModelPack> LoadedPacks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _loaded.Values.OrderBy(p => p.Manifest.Name, StringComparer.Ordinal)];
+            }
+        }
+    }
+
     public ModelPack Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);

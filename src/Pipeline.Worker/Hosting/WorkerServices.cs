@@ -37,6 +37,7 @@ public static class WorkerServices
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
         services.AddHostedService<BacklogMonitor>();
+        services.AddWorkerHeartbeat();
 
         services.AddPipelineBus(x =>
         {

@@ -16,7 +16,7 @@ namespace Pipeline.Worker.Jobs;
 /// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
 /// job) hands the webhook again under the same event id, for the receiver to deduplicate.
 /// </summary>
-public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, TimeProvider time, ILogger<JobOutcomes> logger)
+public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, TimeProvider time, ILogger<JobOutcomes> logger)
 {
     /// <summary>Marks the job succeeded with <paramref name="metadata"/>'s steps and publishes <see cref="JobCompleted"/>.</summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
@@ -28,6 +28,11 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         {
             // Canceled (or failed) while it ran: the record keeps that outcome and no completion is announced.
             return;
+        }
+
+        if (transition.Applied)
+        {
+            done.Add();
         }
 
         var now = time.GetUtcNow();
@@ -75,6 +80,8 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         {
             return;
         }
+
+        done.Add();
 
         var failed = new JobFailed
         {

@@ -35,6 +35,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddSingleton(Done);
         services.AddOptions<WorkerOptions>().Configure(o =>
         {
             o.Capacity = 4;
@@ -68,6 +69,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public ScriptedEngine Engine { get; } = new();
 
     public RecordingWebhookPublisher Webhooks { get; } = new();
+
+    /// <summary>The jobs-done counter the fleet view reports.</summary>
+    public JobsDone Done { get; } = new();
 
     public RecordingLoggerProvider Logs { get; } = new();
 
