@@ -25,30 +25,30 @@ public class ImageReaderTests
     }
 
     [Theory]
-    [InlineData(3)]    // inside the signature
-    [InlineData(20)]   // inside IHDR
-    [InlineData(60)]   // just after IHDR
-    public void Read_TruncatedPng_ThrowsUndecodable(int keep)
+    [InlineData(3, ImageErrorCodes.Undecodable)]  // inside the signature: not even known to be a PNG
+    [InlineData(20, ImageErrorCodes.Truncated)]   // inside IHDR
+    [InlineData(60, ImageErrorCodes.Truncated)]   // just after IHDR
+    public void Read_TruncatedPng_ThrowsTruncatedOnceItsSignatureIsWhole(int keep, string code)
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..keep]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(code, e.Code);
     }
 
     [Fact]
-    public void Read_PngCutHalfWayThroughItsPixelData_ThrowsUndecodable()
+    public void Read_PngCutHalfWayThroughItsPixelData_ThrowsTruncated()
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..(SmallPng.Length / 2)]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ImageErrorCodes.Truncated, e.Code);
     }
 
     [Fact]
-    public void Read_PngMissingItsLast20Bytes_ThrowsUndecodable()
+    public void Read_PngMissingItsLast20Bytes_ThrowsTruncated()
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..^20]));
 
-        Assert.Equal(ImageErrorCodes.Undecodable, e.Code);
+        Assert.Equal(ImageErrorCodes.Truncated, e.Code);
     }
 
     [Fact]
