@@ -47,6 +47,18 @@ public sealed class DecodeBudget
         }
     }
 
+    /// <summary>Decodes waiting for room right now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
     /// <summary>Waits, in arrival order, until <paramref name="pixels"/> (at most the whole budget) fit, and reserves them.</summary>
     /// <exception cref="TimeoutException">
     /// No room within <see cref="MaxWait"/>: the host is busy, not the input bad, so callers treat it as transient.

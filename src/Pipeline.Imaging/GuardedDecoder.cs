@@ -35,7 +35,17 @@ internal static class GuardedDecoder
                 $"The {what} is {data.Length} bytes; the limit is {limits.MaxBytes} bytes.");
         }
 
-        var checkedImage = StructureCheck.Run(data, limits, what);
+        CheckedImage checkedImage;
+        try
+        {
+            checkedImage = StructureCheck.Run(data, limits, what);
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            // A slip in a check on some crafted file must still read as bad input, never as a host fault to retry.
+            throw Undecodable(what, e);
+        }
+
         using var reservation = limits.Budget.Reserve((long)checkedImage.Width * checkedImage.Height);
         using var image = Load(checkedImage, what);
         return read(image);

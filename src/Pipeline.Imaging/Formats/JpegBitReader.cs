@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Pipeline.Imaging.Formats;
 
 /// <summary>
@@ -14,6 +18,7 @@ internal sealed class JpegBitReader(byte[] data, int start, CheckContext context
     private bool _atMarker;
 
     /// <summary>The next 16 bits, without consuming them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Peek16()
     {
         if (_count < 16)
@@ -24,29 +29,28 @@ internal sealed class JpegBitReader(byte[] data, int start, CheckContext context
         return (int)(_bits >> 48);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Skip(int n)
     {
         _bits <<= n;
         _count -= n;
         if (_count < _padding)
         {
-            throw context.Truncated($"the compressed data of scan {scan} ends before its last block");
+            ThrowPastEnd();
         }
     }
 
+    /// <summary>The next <paramref name="n"/> bits (0–16) as an unsigned number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadBits(int n)
     {
-        if (n == 0)
-        {
-            return 0;
-        }
-
         if (_count < n)
         {
             Fill();
         }
 
-        var value = (int)(_bits >> (64 - n));
+        // Two shifts, so that n = 0 gives 0 (a shift by 64 would shift by nothing).
+        var value = (int)((_bits >> 1) >> (63 - n));
         Skip(n);
         return value;
     }
@@ -96,8 +100,23 @@ internal sealed class JpegBitReader(byte[] data, int start, CheckContext context
         _pos += 2;
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowPastEnd() => throw context.Truncated($"the compressed data of scan {scan} ends before its last block");
+
     private void Fill()
     {
+        // Fast path: while no 0xFF is near, take whole bytes without looking at each for stuffing or markers.
+        var room = (64 - _count) >> 3;
+        if (room > 0 && !_atMarker && _pos + 8 <= data.Length && data.AsSpan(_pos, room).IndexOf((byte)0xFF) < 0)
+        {
+            var next = BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(_pos)) >> (64 - (room * 8));
+            _bits |= next << (64 - _count - (room * 8));
+            _count += room * 8;
+            _pos += room;
+            return;
+        }
+
         while (_count <= 56)
         {
             int b;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipeline.Imaging.Formats;
 
 /// <summary>A JPEG Huffman table (DHT), decoding symbols only: enough to walk a scan's length, not its pixels.</summary>
@@ -48,6 +50,7 @@ internal sealed class JpegHuffmanTable
     }
 
     /// <summary>The next symbol, or -1 when the bits match no code (corrupt data, or data that ended).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Decode(JpegBitReader reader)
     {
         var peek = reader.Peek16();
@@ -58,6 +61,11 @@ internal sealed class JpegHuffmanTable
             return fast & 0xFF;
         }
 
+        return DecodeLong(reader, peek);
+    }
+
+    private int DecodeLong(JpegBitReader reader, int peek)
+    {
         for (var length = FastBits + 1; length <= 16; length++)
         {
             var code = peek >> (16 - length);

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Pipeline.Imaging.Formats;
 
 /// <summary>
@@ -237,7 +240,7 @@ internal sealed class JpegScan
                 {
                     if (s != 1)
                     {
-                        throw reader.BadCode();
+                        ThrowBadCode(reader);
                     }
 
                     reader.ReadBits(1);
@@ -286,9 +289,19 @@ internal sealed class JpegScan
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Symbol(JpegBitReader reader, JpegHuffmanTable table)
     {
         var symbol = table.Decode(reader);
-        return symbol >= 0 ? symbol : throw reader.BadCode();
+        if (symbol < 0)
+        {
+            ThrowBadCode(reader);
+        }
+
+        return symbol;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadCode(JpegBitReader reader) => throw reader.BadCode();
 }
