@@ -5,8 +5,6 @@ internal sealed class DecodeReservation(DecodeBudget budget, long pixels) : IDis
 {
     private int _released;
 
-    public long Pixels => pixels;
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)

@@ -6,12 +6,6 @@ namespace Pipeline.Imaging.Formats;
 /// </summary>
 internal sealed class CheckContext(string what, string format, ImageReadLimits limits)
 {
-    public string What => what;
-
-    public string Format => format;
-
-    public ImageReadLimits Limits => limits;
-
     /// <summary>Rejects a header size over the limits, before anything in proportion to it is read or allocated.</summary>
     public void CheckSize(long width, long height)
     {
@@ -59,5 +53,5 @@ internal sealed class CheckContext(string what, string format, ImageReadLimits l
 
     public ImageInputException Unsupported(string detail) =>
         new(ImageErrorCodes.Undecodable,
-            $"The {what} is a {format} file of a kind this service cannot decode: {detail}. Convert it to PNG or JPEG.");
+            $"The {what} is a {format} file of a kind this service cannot decode: {detail}. Convert it to PNG or baseline JPEG.");
 }

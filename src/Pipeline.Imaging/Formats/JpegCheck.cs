@@ -11,6 +11,8 @@ namespace Pipeline.Imaging.Formats;
 /// </summary>
 internal sealed class JpegCheck
 {
+    private const int MaxScans = 256;
+
     private readonly byte[] _data;
     private readonly CheckContext _context;
     private readonly JpegHuffmanTable?[] _dc = new JpegHuffmanTable?[4];
@@ -125,6 +127,13 @@ internal sealed class JpegCheck
         if (_frame is null || _coverage is null)
         {
             throw _context.Inconsistent("its image data (SOS) comes before its frame header (SOF)");
+        }
+
+        if (_coverage.Scans == MaxScans)
+        {
+            // Each scan walks every block, so thousands of tiny scans would make a small file cost seconds
+            // (libjpeg-turbo limits scans for the same reason); real encoders write a few dozen at most.
+            throw _context.Unsupported($"it has more than {MaxScans} scans");
         }
 
         var scan = JpegScan.Parse(body, _frame, _dc, _ac, _quant, _context);

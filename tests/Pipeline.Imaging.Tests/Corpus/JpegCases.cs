@@ -57,8 +57,23 @@ internal static class JpegCases
             "its DHT segments removed: the scan uses tables never defined");
         yield return CorpusCase.Rejected("jpeg-exif-over-limit", [.. baseline[..2], .. ExifSegment(40_000), .. ExifSegment(40_000), .. baseline[2..]],
             ImageErrorCodes.TooLarge, "two EXIF APP1 segments joining to 80 KB: over the 64 KiB metadata limit");
+        yield return CorpusCase.Rejected("jpeg-896-scans", TestJpegEncoder.Encode(picture, TestJpegEncoder.Kind.Gray, progressive: true, script: BitByBit()),
+            ImageErrorCodes.Undecodable, "896 valid scans, every coefficient sent and refined one bit at a time: each scan walks every block, so the cost is capped at 256 scans");
         yield return CorpusCase.Rejected("jpeg-no-scan", [.. baseline[..Bytes.Find(baseline, [0xFF, 0xDA])], .. Eoi],
             ImageErrorCodes.Truncated, "every table and the frame header, then an end marker: no image data at all");
+    }
+
+    /// <summary>A greyscale script sending each coefficient alone and refining it from bit 13 down: 896 scans.</summary>
+    private static IEnumerable<(int[], int, int, int, int)> BitByBit()
+    {
+        for (var k = 0; k < 64; k++)
+        {
+            yield return ([0], k, k, 0, 13);
+            for (var ah = 13; ah > 0; ah--)
+            {
+                yield return ([0], k, k, ah, ah - 1);
+            }
+        }
     }
 
     /// <summary>The file without its scan number <paramref name="index"/> (0-based): from its SOS to the next SOS.</summary>

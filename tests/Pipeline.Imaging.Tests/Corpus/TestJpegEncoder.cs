@@ -35,7 +35,9 @@ internal static class TestJpegEncoder
     }
 
     /// <summary>Encodes <paramref name="image"/> (for CMYK its R, G, B, A are stored as the four channels).</summary>
-    public static byte[] Encode(Image<Rgba32> image, Kind kind, bool progressive, int restartInterval = 0)
+    /// <param name="script">Progressive only: the scans (components, Ss, Se, Ah, Al), instead of the default script.</param>
+    public static byte[] Encode(Image<Rgba32> image, Kind kind, bool progressive, int restartInterval = 0,
+        IEnumerable<(int[] Components, int Ss, int Se, int Ah, int Al)>? script = null)
     {
         var planes = Planes(image, kind);
         int blocksWide = (image.Width + 7) / 8, blocksHigh = (image.Height + 7) / 8;
@@ -62,7 +64,7 @@ internal static class TestJpegEncoder
         }
 
         var all = Enumerable.Range(0, planes.Length).ToArray();
-        foreach (var (components, ss, se, ah, al) in progressive ? Script(planes.Length) : [(all, 0, 63, 0, 0)])
+        foreach (var (components, ss, se, ah, al) in progressive ? script ?? Script(planes.Length) : [(all, 0, 63, 0, 0)])
         {
             var header = new List<byte> { (byte)components.Length };
             foreach (var c in components)
