@@ -74,10 +74,19 @@ public static class ContractErrorCodes
     /// <summary>An image (source or mask) of zero bytes.</summary>
     public const string ImageEmpty = "image_empty";
 
-    /// <summary>An image of an unknown format, corrupt or truncated.</summary>
+    /// <summary>An image of an unknown or unsupported format, or data the decoder itself refused.</summary>
     public const string ImageUndecodable = "image_undecodable";
 
-    /// <summary>An image over the byte, pixel or side-length limits (checked on its header before decoding).</summary>
+    /// <summary>An image of a known format whose data ends before the image does (a cut-off upload or download).</summary>
+    public const string ImageTruncated = "image_truncated";
+
+    /// <summary>
+    /// An image of a known format whose parts contradict each other (sizes, checksums, a frame outside its canvas) or whose
+    /// compressed data is corrupt: decoding it would give garbage, not the image.
+    /// </summary>
+    public const string ImageInconsistent = "image_inconsistent";
+
+    /// <summary>An image over the byte, pixel or side-length limits (checked on its header before decoding), or with EXIF over 64 KiB.</summary>
     public const string ImageTooLarge = "image_too_large";
 
     /// <summary>A mask image whose size is neither the source image's nor the model's.</summary>

@@ -74,8 +74,10 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
     {
         var hint = e.Code switch
         {
-            ContractErrorCodes.ImageEmpty => $"Give the {what} as a PNG, JPEG, GIF, BMP or WebP file with content.",
-            ContractErrorCodes.ImageUndecodable => $"Give the {what} as a complete PNG, JPEG, GIF, BMP or WebP file (re-export it if it was cut short).",
+            ContractErrorCodes.ImageEmpty => $"Give the {what} as a {ImagingConfiguration.SupportedFormats} file with content.",
+            ContractErrorCodes.ImageUndecodable => $"Give the {what} as a complete {ImagingConfiguration.SupportedFormats} file.",
+            ContractErrorCodes.ImageTruncated => $"The {what} file is cut short: upload the whole file again, or re-export it.",
+            ContractErrorCodes.ImageInconsistent => $"The {what} file is damaged: re-export it from the original.",
             ContractErrorCodes.ImageTooLarge => $"Downscale the {what} to at most {Limits.MaxDimension} pixels a side, {Limits.MaxPixels} pixels and {Limits.MaxBytes} bytes.",
             ContractErrorCodes.MaskSizeMismatch => "Give a mask of the source image's size (white = regenerate) or of the model's size.",
             ContractErrorCodes.MaskInvalid => "Mark at least one pixel to regenerate in white, or give rectangles with an area inside the image.",

@@ -1,16 +1,22 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
 namespace Pipeline.Imaging;
 
-/// <summary>Reads an untrusted encoded image (PNG, JPEG, GIF, BMP, WebP) into an <see cref="RgbImage"/>.</summary>
+/// <summary>Reads an untrusted encoded image (PNG, JPEG, GIF, BMP, WebP, TGA) into an <see cref="RgbImage"/>.</summary>
 public static class ImageReader
 {
     /// <summary>
     /// Decodes <paramref name="data"/> within <paramref name="limits"/> (default <see cref="ImageReadLimits.Default"/>),
     /// applies EXIF orientation and flattens alpha onto white (the models were trained on images flattened that way).
     /// </summary>
-    /// <exception cref="ImageInputException">Empty, undecodable or too large.</exception>
-    public static RgbImage Read(byte[] data, ImageReadLimits? limits = null)
+    /// <exception cref="ImageInputException">Empty, undecodable, truncated, inconsistent or too large.</exception>
+    /// <exception cref="TimeoutException">The process-wide decode budget stayed full (transient: retry later).</exception>
+    public static RgbImage Read(byte[] data, ImageReadLimits? limits = null) =>
+        GuardedDecoder.Decode(data, limits ?? ImageReadLimits.Default, "image", ToRgb);
+
+    private static RgbImage ToRgb(Image<Rgba32> image)
     {
-        using var image = GuardedDecoder.Decode(data, limits ?? ImageReadLimits.Default, "image");
         var width = image.Width;
         var rgb = new byte[checked(width * image.Height * 3)];
         image.ProcessPixelRows(accessor =>

@@ -1,3 +1,6 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
 namespace Pipeline.Imaging;
 
 /// <summary>Reads a mask image: white = regenerate, black = keep.</summary>
@@ -8,10 +11,13 @@ public static class MaskReader
     /// A pixel is set when its luminance times its alpha is at least half: transparent pixels keep the original.
     /// Bring it to the model size with <see cref="MaskFitter.ToModel"/>.
     /// </summary>
-    /// <exception cref="ImageInputException">Empty, undecodable or too large.</exception>
-    public static PixelMask Read(byte[] data, ImageReadLimits? limits = null)
+    /// <exception cref="ImageInputException">Empty, undecodable, truncated, inconsistent or too large.</exception>
+    /// <exception cref="TimeoutException">The process-wide decode budget stayed full (transient: retry later).</exception>
+    public static PixelMask Read(byte[] data, ImageReadLimits? limits = null) =>
+        GuardedDecoder.Decode(data, limits ?? ImageReadLimits.Default, "mask", ToMask);
+
+    private static PixelMask ToMask(Image<Rgba32> image)
     {
-        using var image = GuardedDecoder.Decode(data, limits ?? ImageReadLimits.Default, "mask");
         var width = image.Width;
         var values = new bool[checked(width * image.Height)];
         image.ProcessPixelRows(accessor =>

@@ -20,14 +20,14 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public async Task Vary_TruncatedPng_Exit2Undecodable()
+    public async Task Vary_TruncatedPng_Exit2Truncated()
     {
         var dir = Cli.TempDirectory();
         var whole = File.ReadAllBytes(Cli.WritePng(dir, "whole.png", 16, 16));
         var truncated = Path.Combine(dir, "truncated.png");
         await File.WriteAllBytesAsync(truncated, whole[..(whole.Length / 2)]);
 
-        AssertBadInput(await Cli.JobAsync(Path.Combine(dir, "out"), "vary", truncated), "image_undecodable");
+        AssertBadInput(await Cli.JobAsync(Path.Combine(dir, "out"), "vary", truncated), "image_truncated");
     }
 
     [Fact]

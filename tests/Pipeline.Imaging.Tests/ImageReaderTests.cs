@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -25,30 +26,30 @@ public class ImageReaderTests
     }
 
     [Theory]
-    [InlineData(3)]    // inside the signature
-    [InlineData(20)]   // inside IHDR
-    [InlineData(60)]   // just after IHDR
-    public void Read_TruncatedPng_ThrowsUndecodable(int keep)
+    [InlineData(3, ContractErrorCodes.ImageUndecodable)]  // inside the signature: not even known to be a PNG
+    [InlineData(20, ContractErrorCodes.ImageTruncated)]   // inside IHDR
+    [InlineData(60, ContractErrorCodes.ImageTruncated)]   // just after IHDR
+    public void Read_TruncatedPng_ThrowsTruncatedOnceItsSignatureIsWhole(int keep, string code)
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..keep]));
 
-        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
+        Assert.Equal(code, e.Code);
     }
 
     [Fact]
-    public void Read_PngCutHalfWayThroughItsPixelData_ThrowsUndecodable()
+    public void Read_PngCutHalfWayThroughItsPixelData_ThrowsTruncated()
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..(SmallPng.Length / 2)]));
 
-        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTruncated, e.Code);
     }
 
     [Fact]
-    public void Read_PngMissingItsLast20Bytes_ThrowsUndecodable()
+    public void Read_PngMissingItsLast20Bytes_ThrowsTruncated()
     {
         var e = Assert.Throws<ImageInputException>(() => ImageReader.Read(SmallPng[..^20]));
 
-        Assert.Equal(ContractErrorCodes.ImageUndecodable, e.Code);
+        Assert.Equal(ContractErrorCodes.ImageTruncated, e.Code);
     }
 
     [Fact]

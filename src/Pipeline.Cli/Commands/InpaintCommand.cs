@@ -10,7 +10,7 @@ internal static class InpaintCommand
     public static Command Create(CliConsole console)
     {
         var options = new JobOptions("pipeline-output");
-        var image = new Argument<FileInfo>("IMAGE") { Description = "Source image (PNG, JPEG, GIF, BMP or WebP)" };
+        var image = new Argument<FileInfo>("IMAGE") { Description = "Source image (PNG, JPEG, GIF, BMP, WebP or TGA)" };
         var mask = new Option<FileInfo?>("--mask")
         {
             Description = "Mask image, white = regenerate, black = keep; the source's size or the model's",

@@ -40,6 +40,6 @@ internal static class JobCommand
         return bytes.Length > 0
             ? bytes
             : throw new InvalidJobException(ContractErrorCodes.ImageEmpty,
-                $"the {what} '{file.FullName}' is empty (0 bytes); give a PNG, JPEG, GIF, BMP or WebP file with content");
+                $"the {what} '{file.FullName}' is empty (0 bytes); give a PNG, JPEG, GIF, BMP, WebP or TGA file with content");
     }
 }

@@ -8,7 +8,7 @@ internal static class VaryCommand
     public static Command Create(CliConsole console)
     {
         var options = new JobOptions("pipeline-output");
-        var image = new Argument<FileInfo>("IMAGE") { Description = "Source image (PNG, JPEG, GIF, BMP or WebP); fitted to the model size by center-crop" };
+        var image = new Argument<FileInfo>("IMAGE") { Description = "Source image (PNG, JPEG, GIF, BMP, WebP or TGA); fitted to the model size by center-crop" };
         var strength = new Option<float?>("--strength", "-s")
         {
             Description = "Fraction of the image's tokens to re-sample, above 0 and at most 1 (0.2 = close to the source, 1 = new image). Default 0.5",
