@@ -59,4 +59,14 @@ public sealed class HostWiringTests
         Assert.Equal("/mnt/sources", options.SourceRoot);
         Assert.Equal("/mnt/datasets", options.OutputRoot);
     }
+
+    [Fact]
+    public void UsageTelemetry_NothingConfigured_Off()
+    {
+        using var app = SchedulerApplication.CreateBuilder(["--environment", "Testing"]).Build();
+
+        // MassTransit would post usage data to its vendor a few minutes after the bus starts; the host sends nothing unasked.
+        var tracker = Assert.IsType<MassTransit.UsageTracking.UsageTracker>(app.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>());
+        Assert.False(tracker.Enabled);
+    }
 }
