@@ -13,8 +13,15 @@ public static class ApiKeyAuthentication
     /// <summary>The request header that carries a key.</summary>
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The role claim an admin key (<see cref="ApiKeyAuthenticationOptions.AdminKeys"/>) adds.</summary>
+    public const string AdminRole = "admin";
+
+    /// <summary>The authorization policy of operator endpoints: an admin key (401 without a key, 403 with another one).</summary>
+    public const string AdminPolicy = "admin";
+
     /// <summary>
-    /// Makes <see cref="ApiKeyAuthenticationHandler"/> the default scheme and adds authorization.
+    /// Makes <see cref="ApiKeyAuthenticationHandler"/> the default scheme and adds authorization with the
+    /// <see cref="AdminPolicy"/> policy (the <see cref="AdminRole"/> role).
     /// <paramref name="configure"/> fills <see cref="ApiKeyAuthenticationOptions"/> from the host's own options
     /// (<typeparamref name="THostOptions"/>, read through a monitor so reloaded keys apply).
     /// </summary>
@@ -26,7 +33,7 @@ public static class ApiKeyAuthentication
         ArgumentNullException.ThrowIfNull(configure);
         services.AddAuthentication(SchemeName).AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(SchemeName, null);
         services.AddOptions<ApiKeyAuthenticationOptions>(SchemeName).Configure(configure);
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole));
         return services;
     }
 }

@@ -15,7 +15,8 @@ namespace Pipeline.ServiceDefaults.Authentication;
 /// <see cref="ApiKeyAuthenticationOptions.BasicUserName"/> is set, HTTP Basic with that user and a key as password (for a
 /// browser opening a dashboard). Keys are compared as SHA-256 digests in constant time, every key each time, so response
 /// timing tells nothing about how much of a key was right. With Basic on, the challenge asks for it, so browsers prompt
-/// instead of showing a bare 401.
+/// instead of showing a bare 401. A key from <see cref="ApiKeyAuthenticationOptions.AdminKeys"/> authenticates as well and
+/// adds the <see cref="ApiKeyAuthentication.AdminRole"/> role claim.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyAuthenticationOptions> options,
@@ -47,7 +48,8 @@ public sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail($"send one non-empty {ApiKeyAuthentication.HeaderName}");
             }
 
-            return FindKey(values[0]!) is { } index ? Success($"api-key-{index}") : AuthenticateResult.Fail("unknown API key");
+            return FindKey(values[0]!) is { } key ? Success(key.Admin ? $"admin-key-{key.Index}" : $"api-key-{key.Index}", key.Admin)
+                : AuthenticateResult.Fail("unknown API key");
         }
 
         if (Options.BasicUserName is { } user && AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
@@ -64,19 +66,34 @@ public sealed class ApiKeyAuthenticationHandler(
             }
 
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            var valid = colon > 0 && decoded[..colon] == user && FindKey(decoded[(colon + 1)..]) is not null;
-            return valid ? Success(user) : AuthenticateResult.Fail("invalid Basic credentials");
+            var key = colon > 0 && decoded[..colon] == user ? FindKey(decoded[(colon + 1)..]) : null;
+            return key is { } found ? Success(user, found.Admin) : AuthenticateResult.Fail("invalid Basic credentials");
         }
 
         return AuthenticateResult.NoResult();
     }
 
-    /// <summary>The index of the key equal to <paramref name="candidate"/>, or null (always null for an empty candidate).</summary>
-    private int? FindKey(string candidate)
+    /// <summary>
+    /// The key equal to <paramref name="candidate"/>: its index in its list and whether it is an admin key (an admin key
+    /// that is also a plain key counts as admin); null for no match and always for an empty candidate.
+    /// </summary>
+    private (int Index, bool Admin)? FindKey(string candidate)
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(candidate));
+        var plain = Match(presented, Options.ApiKeys());
+        var admin = Match(presented, Options.AdminKeys());
+        if (candidate.Length == 0)
+        {
+            return null;
+        }
+
+        return admin is { } a ? (a, true) : plain is { } p ? (p, false) : null;
+    }
+
+    /// <summary>The index of the key whose digest equals <paramref name="presented"/>, or null.</summary>
+    private static int? Match(byte[] presented, IReadOnlyList<string> keys)
+    {
         int? match = null;
-        var keys = Options.ApiKeys();
         for (var i = 0; i < keys.Count; i++)
         {
             // No early exit: every key is compared, each in constant time.
@@ -86,12 +103,13 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        return candidate.Length > 0 ? match : null;
+        return match;
     }
 
-    private AuthenticateResult Success(string name)
+    private AuthenticateResult Success(string name, bool admin)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], Scheme.Name);
+        Claim[] claims = admin ? [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, ApiKeyAuthentication.AdminRole)] : [new Claim(ClaimTypes.Name, name)];
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 }

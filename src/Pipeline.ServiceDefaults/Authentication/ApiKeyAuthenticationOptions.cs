@@ -9,6 +9,12 @@ public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     public Func<IReadOnlyList<string>> ApiKeys { get; set; } = static () => [];
 
     /// <summary>
+    /// Keys that authenticate like <see cref="ApiKeys"/> and also carry the <see cref="ApiKeyAuthentication.AdminRole"/>
+    /// role (what the <see cref="ApiKeyAuthentication.AdminPolicy"/> policy asks for). Read on every request. Default none.
+    /// </summary>
+    public Func<IReadOnlyList<string>> AdminKeys { get; set; } = static () => [];
+
+    /// <summary>
     /// When set, HTTP Basic with this user name and an API key as password is accepted too (so a browser can open a
     /// dashboard), and a challenge asks for Basic credentials in <see cref="Realm"/>. Null: <c>X-Api-Key</c> only.
     /// </summary>
