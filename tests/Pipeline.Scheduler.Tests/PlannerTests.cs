@@ -105,7 +105,7 @@ public class PlannerTests
     {
         var many = Enumerable.Range(0, 400).Select(i => new AugmentationPlanner.SourceImage($"i{i}.png", "sha256:" + new string('c', 64), 8, 8)).ToArray();
 
-        var error = Assert.Throws<InvalidOperationException>(() => AugmentationPlanner.Plan(Schedule(), Period, many));
+        var error = Assert.Throws<UnusableSourceException>(() => AugmentationPlanner.Plan(Schedule(), Period, many));
         Assert.Contains("1200 jobs", error.Message, StringComparison.Ordinal);
     }
 

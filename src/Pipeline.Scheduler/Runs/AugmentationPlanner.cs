@@ -30,7 +30,10 @@ public static class AugmentationPlanner
     public static string PeriodStamp(DateTimeOffset periodStart) =>
         periodStart.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Plans every job of the run; throws when the run would exceed <see cref="SubmitBatch.MaxJobs"/> jobs or holds none.</summary>
+    /// <summary>
+    /// Plans every job of the run; throws <see cref="UnusableSourceException"/> when the run would exceed
+    /// <see cref="SubmitBatch.MaxJobs"/> jobs or holds none.
+    /// </summary>
     public static RunPlan Plan(AugmentationSchedule schedule, DateTimeOffset periodStart, IReadOnlyList<SourceImage> images)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -39,12 +42,12 @@ public static class AugmentationPlanner
         var total = (long)perImage * images.Count;
         if (total == 0)
         {
-            throw new InvalidOperationException($"schedule {schedule.Id} found no source images");
+            throw new UnusableSourceException($"schedule {schedule.Id} found no usable source image (none listed, or none decodes within the upload limit)");
         }
 
         if (total > SubmitBatch.MaxJobs)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+            throw new UnusableSourceException(string.Create(CultureInfo.InvariantCulture,
                 $"schedule {schedule.Id} would make {total} jobs ({images.Count} images x {perImage}); a run holds at most {SubmitBatch.MaxJobs}"));
         }
 
