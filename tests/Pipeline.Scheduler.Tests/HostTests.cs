@@ -92,6 +92,20 @@ public sealed class HostTests
     }
 
     [PostgresFact]
+    public async Task OpenApi_Anonymous_DescribesEveryScheduleOperation()
+    {
+        await using var host = await SchedulerHost.StartAsync();
+        using var anonymous = new HttpClient { BaseAddress = host.Address };
+
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("operationId", out _)).Select(o => o.Value.GetProperty("operationId").GetString()));
+        Assert.Equal(["CreateSchedule", "DeleteSchedule", "GetSchedule", "ListScheduleRuns", "ListSchedules", "ReplaceSchedule", "RunSchedule"],
+            operations.Order(StringComparer.Ordinal));
+    }
+
+    [PostgresFact]
     public async Task Create_SourceFolderMissing_422NamingTheFolder_NothingStored()
     {
         await using var host = await SchedulerHost.StartAsync();
