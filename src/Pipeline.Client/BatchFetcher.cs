@@ -1,13 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pipeline.Contracts;
 
 namespace Pipeline.Client;
 
 /// <summary>
 /// Downloads batches' results into a folder: <c>&lt;jobId&gt;.png</c> per succeeded job, and <c>jobs.jsonl</c> with
-/// one line per job (the API's view of it: status, kind, steps used, error) plus <c>file</c>, the PNG's name when the
-/// folder holds it. Each file is written under a temporary name and renamed, so an interrupted fetch leaves no half
+/// one <see cref="FetchedJobLine"/> per job (the API's view of it: status, kind, steps used, error) with <c>file</c>, the
+/// PNG's name when the folder holds it. Each file is written under a temporary name and renamed, so an interrupted fetch leaves no half
 /// file, and a PNG already there is skipped: running it again resumes.
 /// </summary>
 public sealed class BatchFetcher(PipelineApiClient client)
@@ -55,9 +53,7 @@ public sealed class BatchFetcher(PipelineApiClient client)
                     }).ConfigureAwait(false);
                 for (var i = 0; i < page.Jobs.Count; i++)
                 {
-                    var line = JsonSerializer.SerializeToNode(page.Jobs[i], ContractJson.Options)!.AsObject();
-                    line["file"] = files[i];
-                    lines.Add(line.ToJsonString(ContractJson.Options));
+                    lines.Add(FetchedJobLine.From(page.Jobs[i], files[i]).ToJson());
                 }
 
                 after = page.Jobs.Count == 0 ? null : page.Next;

@@ -13,6 +13,11 @@ public static class BusConfiguration
     /// <see cref="UsePipelineBroker"/>. <paramref name="configureConsumers"/> adds the host's consumers; their endpoints
     /// are configured by convention (each consumer's definition). MassTransit adds its own bus health check (tag
     /// <c>ready</c>). A host that only sends passes nothing.
+    /// <para>
+    /// MassTransit's anonymous usage telemetry (an HTTPS post to its vendor some minutes after the bus starts) is off: a
+    /// self-hosted pipeline talks to its own broker and database only. An operator who wants to send it sets
+    /// <c>MASSTRANSIT_USAGE_TELEMETRY=true</c>, which MassTransit reads over this setting.
+    /// </para>
     /// </summary>
     public static IServiceCollection AddPipelineBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
@@ -20,6 +25,7 @@ public static class BusConfiguration
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMassTransit(bus =>
         {
+            bus.DisableUsageTelemetry();
             configureConsumers?.Invoke(bus);
             bus.UsingRabbitMq((context, cfg) =>
             {

@@ -117,6 +117,33 @@ public sealed class ClientContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fetch_JobsJsonl_ExactlyTheDocumentedFieldsAndPlainTimestamps()
+    {
+        var manifest = await ReadAsync("w2", """{"kind":"generation","steps":2}""" + "\n" + """{"kind":"generation","steps":2}""");
+        await new ManifestSubmitter(Client).SubmitAsync(manifest);
+        _api.Results.Put("w2-000001", [0x89, 0x50, 0x4E, 0x47]);
+        _api.Jobs.End("w2-000001", JobStatus.Succeeded);
+        _api.Jobs.End("w2-000002", JobStatus.Failed, "image_undecodable", "not an image");
+        var output = Path.Join(_directory, "format");
+
+        await new BatchFetcher(Client).FetchAsync("w2", output);
+
+        // The list the CLI's README gives, in its order, on every line (null where there is no value); the API's job view
+        // has more (progress, result URLs, …) and the client's own helpers (isSucceeded) must not leak into the file.
+        string[] documented = ["jobId", "batchId", "kind", "priority", "status", "stepsUsed", "attempts", "error", "submittedAt", "finishedAt", "file"];
+        var text = await File.ReadAllTextAsync(Path.Join(output, BatchFetcher.JobsFileName));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line => Assert.Equal(documented, line.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(["code", "message", "retryable"], lines[1].GetProperty("error").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("stepsUsed").ValueKind);
+        // Timestamps as ISO 8601 with their offset spelled plainly, not with '+' escaped as \u002B.
+        Assert.DoesNotContain("\\u002B", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"""submittedAt"":""\d{4}-\d\d-\d\dT[0-9:.]+\+00:00""", text);
+        Assert.Equal(lines[0].GetProperty("submittedAt").GetDateTimeOffset(), (await _api.Jobs.GetAsync("w2-000001"))!.SubmittedAt);
+    }
+
+    [Fact]
     public async Task WrongApiKey_UnauthorizedApiException()
     {
         await using var wrong = Services("wrong-key");

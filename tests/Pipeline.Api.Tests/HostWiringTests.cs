@@ -52,4 +52,15 @@ public sealed class HostWiringTests
 
         Assert.Equal(key == "urls" ? value : null, builder.Configuration["urls"]);
     }
+
+    [Fact]
+    public void UsageTelemetry_NothingConfigured_Off()
+    {
+        using var app = ApiApplication.CreateBuilder(["--environment", "Testing"], builder =>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:Api:ApiKeys:0"] = "key" })).Build();
+
+        // MassTransit would post usage data to its vendor a few minutes after the bus starts; the host sends nothing unasked.
+        var tracker = Assert.IsType<MassTransit.UsageTracking.UsageTracker>(app.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>());
+        Assert.False(tracker.Enabled);
+    }
 }

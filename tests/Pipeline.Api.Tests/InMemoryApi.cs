@@ -40,6 +40,9 @@ internal sealed class InMemoryApi : IAsyncDisposable
 
     public Uri BaseAddress => _server.BaseAddress;
 
+    /// <summary>The app's services (its endpoint data source, for tests that enumerate what is mapped).</summary>
+    public IServiceProvider Services => _server.Services;
+
     /// <param name="schedulerUrl">Pipeline:Api:SchedulerUrl: where /v1/schedules is forwarded (null: not forwarded).</param>
     public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null)
     {
@@ -57,7 +60,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(o => o.AddApiKeySecurity());
+        services.AddOpenApi(o => o.AddApiKeySecurity().AddBodyExamples());
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
             (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
         services.AddScoped<JobSubmitter>();

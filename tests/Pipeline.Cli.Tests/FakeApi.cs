@@ -174,11 +174,19 @@ internal sealed class FakeApi : IAsyncDisposable
     {
         int Count(string status) => batch.Jobs.Count(j => j.Status == status);
         var ended = Count("succeeded") + Count("failed") + Count("canceled");
+        var completed = ended == batch.Jobs.Count;
+        if (completed)
+        {
+            batch.CompletedAt ??= DateTimeOffset.UtcNow;
+        }
+
         return new
         {
             batchId = batch.BatchId,
-            status = ended == batch.Jobs.Count ? "completed" : "open",
+            status = completed ? "completed" : "open",
             expectedJobs = batch.Jobs.Count,
+            submittedAt = batch.SubmittedAt,
+            completedAt = completed ? batch.CompletedAt : null,
             counts = new { queued = Count("queued"), running = Count("running"), succeeded = Count("succeeded"), failed = Count("failed"), canceled = Count("canceled") },
         };
     }
@@ -199,7 +207,14 @@ internal sealed class FakeApi : IAsyncDisposable
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
-internal sealed record FakeBatch(string BatchId, List<FakeJob> Jobs);
+internal sealed record FakeBatch(string BatchId, List<FakeJob> Jobs)
+{
+    /// <summary>What the batch view reports as submittedAt.</summary>
+    public DateTimeOffset SubmittedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>What the batch view reports as completedAt once every job ended (when the last one did, unless set).</summary>
+    public DateTimeOffset? CompletedAt { get; set; }
+}
 
 internal sealed class FakeJob(string jobId, string kind, JsonObject request)
 {

@@ -254,6 +254,20 @@ public sealed class RemoteCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_BatchFinishedEarlier_ReportsTheBatchsOwnDuration()
+    {
+        var batch = _api.AddBatch("done", 2);
+        batch.Jobs.ForEach(j => j.Status = "succeeded");
+        batch.SubmittedAt = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        batch.CompletedAt = batch.SubmittedAt.AddSeconds(83.5);
+
+        var run = await Run("watch", "done", "--interval", "0.05");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("done completed in 83.5 s: 2 succeeded, 0 failed, 0 canceled of 2", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fetch_CompletedBatch_PngPerJobAndJobsJsonl_RerunSkipsWhatIsThere()
     {
         var batch = _api.AddBatch("f1", 3);

@@ -176,8 +176,92 @@ public sealed class DatasetFlowTests
 
         await File.WriteAllLinesAsync(Path.Join(harness.SourceRoot, "set", "list.txt"), ["../../store/secret.png"]);
         harness.Time.Advance(TimeSpan.FromDays(1));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Runner.TriggerAsync(schedule.Id));
-        Assert.Contains("leaves the source root", error.Message, StringComparison.Ordinal);
+        var refused = await harness.Runner.TriggerAsync(schedule.Id);
+        Assert.Equal(RunStatuses.Failed, refused.Run.Status);
+        Assert.Contains("leaves the source root", refused.Run.Error, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task SourceFolderGone_RunRecordedFailedWithTheReason_NothingSent()
+    {
+        await using var harness = await SchedulerHarness.StartAsync();
+        var schedule = PlannerTests.Schedule() with { Source = new ScheduleSource { Folder = "gone" } };
+        await harness.Store.UpsertAsync(schedule);
+
+        var result = await harness.Runner.TriggerAsync(schedule.Id);
+        var again = await harness.Runner.TriggerAsync(schedule.Id); // a Hangfire retry, or a second firing in the period
+
+        Assert.False(result.Created);
+        Assert.Equal(RunStatuses.Failed, result.Run.Status);
+        Assert.Equal("source folder 'gone' does not exist under the source root", result.Run.Error);
+        Assert.Equal((RunStatuses.Failed, result.Run.BatchId), (again.Run.Status, again.Run.BatchId));
+        var listed = Assert.Single(await harness.Store.ListRunsAsync(schedule.Id, 10));
+        Assert.Equal((RunStatuses.Failed, 0), (listed.Status, listed.Plan.Jobs.Count));
+        Assert.Contains("'gone' does not exist", listed.Error, StringComparison.Ordinal);
+        Assert.Empty(harness.Bus.Sent.Select<SubmitBatch>());
+        Assert.Empty(await harness.Store.ListOpenRunsAsync(10)); // the reconciler leaves it alone
+    }
+
+    [PostgresFact]
+    public async Task NoImageDecodes_RunRecordedFailed_ThenFixedAndRequestedAgain_Runs()
+    {
+        await using var harness = await SchedulerHarness.StartAsync();
+        Directory.CreateDirectory(Path.Join(harness.SourceRoot, "emoji"));
+        await File.WriteAllTextAsync(Path.Join(harness.SourceRoot, "emoji", "notes.png"), "not an image");
+        var schedule = PlannerTests.Schedule();
+        await harness.Store.UpsertAsync(schedule);
+        var service = harness.Provider.GetRequiredService<ScheduleService>();
+
+        var failed = await harness.Runner.TriggerAsync(schedule.Id);
+        harness.AddSourceImages("emoji", 1);
+        var retried = await service.RunNowAsync(schedule.Id);
+        var result = await harness.Runner.TriggerAsync(schedule.Id, retried!.PeriodStart);
+
+        Assert.Equal(RunStatuses.Failed, failed.Run.Status);
+        Assert.Contains("found no usable source image", failed.Run.Error, StringComparison.Ordinal);
+        Assert.NotNull(retried.QueuedJobId); // a failed period is requested again
+        Assert.True(result.Created);
+        Assert.Equal(failed.Run.BatchId, result.Run.BatchId);
+        var run = await WaitForCompletedRunAsync(harness, result.Run.BatchId);
+        Assert.Null(run.Error);
+        Assert.Equal(3, run.Succeeded);
+    }
+
+    [PostgresFact]
+    public async Task RunNow_ParallelCallsForOnePeriod_ExactlyOneQueuesAllNameOneBatch()
+    {
+        await using var harness = await SchedulerHarness.StartAsync();
+        harness.AddSourceImages("emoji", 1);
+        var schedule = PlannerTests.Schedule();
+        await harness.Store.UpsertAsync(schedule);
+        var service = harness.Provider.GetRequiredService<ScheduleService>();
+        var triggers = (RecordingTriggers)harness.Provider.GetRequiredService<IScheduleTriggers>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => service.RunNowAsync(schedule.Id)));
+
+        Assert.Single(answers, a => a!.QueuedJobId is not null);
+        Assert.All(answers.Where(a => a!.QueuedJobId is null), a => Assert.Equal(RunStatuses.Requested, a!.ExistingStatus));
+        Assert.Single(answers.Select(a => a!.BatchId).Distinct());
+        Assert.Single(triggers.Enqueued);
+    }
+
+    [PostgresFact]
+    public async Task RequestedRunWhoseJobWasLost_ReconcilerPlansAndSendsItAfterTheGrace()
+    {
+        await using var harness = await SchedulerHarness.StartAsync();
+        harness.AddSourceImages("emoji", 1);
+        var schedule = PlannerTests.Schedule();
+        await harness.Store.UpsertAsync(schedule);
+        var answer = await harness.Provider.GetRequiredService<ScheduleService>().RunNowAsync(schedule.Id); // queued job never runs here
+        var reconciler = harness.Provider.GetRequiredService<RunReconciler>();
+
+        var early = await reconciler.ReconcileAsync();
+        harness.Time.Advance(AugmentationRunner.ClaimGrace + TimeSpan.FromSeconds(1));
+        var late = await reconciler.ReconcileAsync();
+
+        Assert.Equal((0, 1), (early, late));
+        var run = await WaitForCompletedRunAsync(harness, answer!.BatchId);
+        Assert.Equal(3, run.Succeeded);
     }
 
     [PostgresFact]
@@ -190,7 +274,8 @@ public sealed class DatasetFlowTests
         var period = new DateTimeOffset(2026, 3, 1, 3, 0, 0, TimeSpan.Zero);
         var plan = new RunPlan { Priority = JobPriorities.Bulk, Jobs = [new PlannedJob { JobId = "aug-x-1", Source = "emoji/img00.png", SourceKey = "sha256:" + new string('d', 64), Kind = JobKinds.Variation, Seed = 1, Strength = 0.5f }] };
         var batchId = AugmentationPlanner.BatchId(schedule.Id, period);
-        await harness.Store.TryClaimRunAsync(new AugmentationRun { ScheduleId = schedule.Id, PeriodStart = period, BatchId = batchId, Status = RunStatuses.Claimed, Plan = plan, CreatedAt = harness.Time.GetUtcNow() });
+        var (_, requested) = await harness.Store.TryRequestRunAsync(AugmentationRunner.Request(schedule, period, harness.Time.GetUtcNow()));
+        Assert.True(await harness.Store.ClaimRequestedRunAsync(requested with { Status = RunStatuses.Claimed, Plan = plan })); // a trigger that died before sending
 
         var young = await harness.Runner.TriggerAsync(schedule.Id); // the claiming trigger may still be sending
         harness.Time.Advance(AugmentationRunner.ClaimGrace + TimeSpan.FromSeconds(1));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Schedules;
@@ -58,5 +59,44 @@ public sealed class HostWiringTests
 
         Assert.Equal("/mnt/sources", options.SourceRoot);
         Assert.Equal("/mnt/datasets", options.OutputRoot);
+    }
+
+    [Fact]
+    public void UsageTelemetry_NothingConfigured_Off()
+    {
+        using var app = SchedulerApplication.CreateBuilder(["--environment", "Testing"]).Build();
+
+        // MassTransit would post usage data to its vendor a few minutes after the bus starts; the host sends nothing unasked.
+        var tracker = Assert.IsType<MassTransit.UsageTracking.UsageTracker>(app.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>());
+        Assert.False(tracker.Enabled);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public void Logging_ShippedSettings_DatabaseCommandsBelowInformation(string environment)
+    {
+        // The host's own appsettings, read from its project folder as `dotnet run` and the image do.
+        var contentRoot = Path.Join(RepoRoot(), "src", "Pipeline.Scheduler");
+        using var app = SchedulerApplication.CreateBuilder(["--contentRoot", contentRoot, "--environment", environment]).Build();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+
+        // Npgsql writes every SQL command at Information; the reconciler's queries every minute would bury the log.
+        Assert.False(loggers.CreateLogger("Npgsql.Command").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("Npgsql.Command").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("Pipeline.Scheduler.Runs.AugmentationRunner").IsEnabled(LogLevel.Information));
+    }
+
+    private static string RepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Join(directory.FullName, "Pipeline.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -66,12 +66,46 @@ public class PlannerTests
         }
     }
 
+    [Theory]
+    [InlineData(32, 32)]
+    [InlineData(64, 48)]
+    [InlineData(17, 5)]
+    [InlineData(100, 3)]
+    [InlineData(1, 1)]
+    public void Plan_MinCoverage_EveryMaskCoversAtLeastThatFraction(int width, int height)
+    {
+        var schedule = Schedule() with { Variations = null, Inpaints = new InpaintSpec { PerImage = 20, MinCoverage = 0.1f, MaxCoverage = 0.1f } };
+        var image = new AugmentationPlanner.SourceImage("emoji/a.png", "sha256:" + new string('a', 64), width, height);
+
+        var masks = AugmentationPlanner.Plan(schedule, Period, [image]).Jobs.Select(j => j.Mask!).ToList();
+
+        Assert.Equal(20, masks.Count);
+        Assert.All(masks, mask =>
+        {
+            Assert.InRange((double)mask.Width * mask.Height / (width * height), 0.1f, 1.0);
+            Assert.InRange(mask.X + mask.Width, 1, width);
+            Assert.InRange(mask.Y + mask.Height, 1, height);
+        });
+    }
+
+    [Fact]
+    public void Plan_MinCoverageOnA32PixelSquare_NotRoundedBelow()
+    {
+        var schedule = Schedule() with { Variations = null, Inpaints = new InpaintSpec { PerImage = 1, MinCoverage = 0.1f, MaxCoverage = 0.1f } };
+        var image = new AugmentationPlanner.SourceImage("emoji/a.png", "sha256:" + new string('a', 64), 32, 32);
+
+        var mask = AugmentationPlanner.Plan(schedule, Period, [image]).Jobs.Single().Mask!;
+
+        // 0.1 of 1024 pixels is 102.4: the mask holds 103 or a few more, never the 100 of a 10x10 square.
+        Assert.InRange(mask.Width * mask.Height, 103, 110);
+    }
+
     [Fact]
     public void Plan_OverMaxJobs_Throws()
     {
         var many = Enumerable.Range(0, 400).Select(i => new AugmentationPlanner.SourceImage($"i{i}.png", "sha256:" + new string('c', 64), 8, 8)).ToArray();
 
-        var error = Assert.Throws<InvalidOperationException>(() => AugmentationPlanner.Plan(Schedule(), Period, many));
+        var error = Assert.Throws<UnusableSourceException>(() => AugmentationPlanner.Plan(Schedule(), Period, many));
         Assert.Contains("1200 jobs", error.Message, StringComparison.Ordinal);
     }
 

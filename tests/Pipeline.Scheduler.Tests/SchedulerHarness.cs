@@ -119,10 +119,11 @@ internal sealed class RecordingTriggers : IScheduleTriggers
 
     public void Unregister(string scheduleId) => Registered.Remove(scheduleId);
 
-    public void SyncAll(IReadOnlyList<AugmentationSchedule> schedules)
+    public IReadOnlyList<string> SyncAll(IReadOnlyList<AugmentationSchedule> schedules)
     {
         Registered.Clear();
-        Registered.AddRange(schedules.Select(s => s.Id));
+        Registered.AddRange(schedules.Where(s => s.Enabled).Select(s => s.Id));
+        return [];
     }
 
     public string EnqueueRun(string scheduleId, DateTimeOffset periodStart)

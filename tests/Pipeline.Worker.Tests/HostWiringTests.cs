@@ -27,4 +27,14 @@ public sealed class HostWiringTests
         // The registry's first default folder is <app>/models; `dotnet run` starts the worker in its project folder.
         Assert.True(File.Exists(Path.Join(AppContext.BaseDirectory, "models", "emoji-32", "manifest.json")));
     }
+
+    [Fact]
+    public void UsageTelemetry_NothingConfigured_Off()
+    {
+        using var app = WorkerApplication.CreateBuilder(["--environment", "Testing"]).Build();
+
+        // MassTransit would post usage data to its vendor a few minutes after the bus starts; the host sends nothing unasked.
+        var tracker = Assert.IsType<MassTransit.UsageTracking.UsageTracker>(app.Services.GetRequiredService<MassTransit.UsageTracking.IUsageTracker>());
+        Assert.False(tracker.Enabled);
+    }
 }

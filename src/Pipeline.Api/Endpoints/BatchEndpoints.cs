@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
@@ -133,5 +134,10 @@ internal static class BatchEndpoints
 
 /// <summary>A page of a batch's jobs (<c>GET /v1/batches/{id}/jobs</c>).</summary>
 /// <param name="Jobs">The jobs, in job-id order, each as <c>GET /v1/jobs/{id}</c> shows it.</param>
-/// <param name="Next">Pass as <c>after</c> to get the following page; null on the last page.</param>
-public sealed record BatchJobsPage(IReadOnlyList<JobView> Jobs, string? Next);
+/// <param name="Next">
+/// Pass as <c>after</c> to get the following page; null on the last page. Written as <c>"next": null</c> there, not left
+/// out as the contract settings leave other nulls: a client's loop reads "no next page", not "field missing".
+/// </param>
+public sealed record BatchJobsPage(
+    IReadOnlyList<JobView> Jobs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);

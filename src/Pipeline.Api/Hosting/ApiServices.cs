@@ -24,7 +24,7 @@ public static class ApiServices
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(o => o.AddApiKeySecurity());
+        services.AddOpenApi(o => o.AddApiKeySecurity().AddBodyExamples());
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
             (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
 

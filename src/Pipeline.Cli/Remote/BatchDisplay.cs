@@ -59,8 +59,13 @@ internal static class BatchDisplay
         }
 
         var (total, ended) = Totals(final);
+        // The batch's own duration, from its records: watching a batch that finished yesterday must not report the
+        // second the watch took. An API that sends no timestamps gets the watch's time, said as such.
+        var took = Duration(final) is { } recorded
+            ? string.Create(CultureInfo.InvariantCulture, $"completed in {recorded.TotalSeconds:F1} s")
+            : string.Create(CultureInfo.InvariantCulture, $"completed (watched for {stopwatch.Elapsed.TotalSeconds:F1} s)");
         console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{title} completed in {stopwatch.Elapsed.TotalSeconds:F1} s: {ended.Succeeded} succeeded, {ended.Failed} failed, {ended.Canceled} canceled of {total}"));
+            $"{title} {took}: {ended.Succeeded} succeeded, {ended.Failed} failed, {ended.Canceled} canceled of {total}"));
         if (ended.Failed + ended.Canceled == 0)
         {
             console.Error.WriteLine($"Results: pipeline fetch {string.Join(' ', batchIds)} --out DIR");
@@ -102,6 +107,19 @@ internal static class BatchDisplay
         {
             console.Error.WriteLine($"… and {groups.Count - 10} more reasons; `pipeline fetch` writes every job's status to {BatchFetcher.JobsFileName}");
         }
+    }
+
+    /// <summary>From the first submission to the last completion of completed batches, as recorded; null when a time is missing.</summary>
+    public static TimeSpan? Duration(IReadOnlyList<BatchStatus> statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (statuses.Count == 0 || statuses.Any(s => s.SubmittedAt is null || s.CompletedAt is null))
+        {
+            return null;
+        }
+
+        var duration = statuses.Max(s => s.CompletedAt!.Value) - statuses.Min(s => s.SubmittedAt!.Value);
+        return duration < TimeSpan.Zero ? TimeSpan.Zero : duration;
     }
 
     /// <summary>The expected jobs and the counts of several batches summed.</summary>

@@ -37,14 +37,14 @@ public sealed partial class DatasetWriter(
 
     /// <summary>
     /// Writes the dataset of the run that submitted <paramref name="batchId"/> and marks the run completed. False
-    /// when the batch is not a scheduler run, or its run was already completed.
+    /// when the batch is not a scheduler run, its run was already completed, or it was never planned.
     /// </summary>
     public async Task<bool> CompleteAsync(string batchId, CancellationToken cancellationToken = default)
     {
         var run = await store.GetRunByBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (run is null || run.Status == RunStatuses.Completed)
+        if (run is null || run.Status is not (RunStatuses.Claimed or RunStatuses.Submitted))
         {
-            return false;
+            return false; // not ours, already written, or never planned (requested, failed): no jobs to collect
         }
 
         var folder = DatasetFolder(run);

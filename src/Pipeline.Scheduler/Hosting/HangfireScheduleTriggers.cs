@@ -1,12 +1,24 @@
 using Hangfire;
 using Hangfire.Storage;
+using Microsoft.Extensions.Options;
 using Pipeline.Scheduler.Schedules;
 
 namespace Pipeline.Scheduler.Hosting;
 
-/// <summary>Schedules as Hangfire recurring jobs named <c>augment:&lt;schedule id&gt;</c>; "run now" as an enqueued job.</summary>
-internal sealed class HangfireScheduleTriggers(IRecurringJobManager recurringJobs, IBackgroundJobClient backgroundJobs, JobStorage storage) : IScheduleTriggers
+/// <summary>
+/// Schedules as Hangfire recurring jobs named <c>augment:&lt;schedule id&gt;</c>, the reconciler as
+/// <see cref="ReconcileJobId"/>, "run now" as an enqueued job. The schedules API owns these recurring jobs: a sync puts
+/// back any that someone removed or changed in the dashboard and removes those of deleted schedules.
+/// </summary>
+internal sealed class HangfireScheduleTriggers(
+    IRecurringJobManager recurringJobs,
+    IBackgroundJobClient backgroundJobs,
+    JobStorage storage,
+    IOptions<SchedulerOptions> options) : IScheduleTriggers
 {
+    /// <summary>The reconciler's recurring job (<see cref="AugmentationJobs.ReconcileAsync"/>).</summary>
+    public const string ReconcileJobId = "augment-reconcile";
+
     private const string Prefix = "augment:";
 
     public void Register(AugmentationSchedule schedule)
@@ -25,26 +37,46 @@ internal sealed class HangfireScheduleTriggers(IRecurringJobManager recurringJob
 
     public void Unregister(string scheduleId) => recurringJobs.RemoveIfExists(Prefix + scheduleId);
 
-    public void SyncAll(IReadOnlyList<AugmentationSchedule> schedules)
+    public IReadOnlyList<string> SyncAll(IReadOnlyList<AugmentationSchedule> schedules)
     {
-        var wanted = schedules.Where(s => s.Enabled).Select(s => Prefix + s.Id).ToHashSet(StringComparer.Ordinal);
+        Dictionary<string, RecurringJobDto> registered;
         using (var connection = storage.GetConnection())
         {
-            foreach (var job in connection.GetRecurringJobs())
+            registered = connection.GetRecurringJobs().ToDictionary(job => job.Id, StringComparer.Ordinal);
+        }
+
+        var corrected = new List<string>();
+        var wanted = schedules.Where(s => s.Enabled).ToDictionary(s => Prefix + s.Id, StringComparer.Ordinal);
+        foreach (var id in registered.Keys.Where(id => id.StartsWith(Prefix, StringComparison.Ordinal) && !wanted.ContainsKey(id)))
+        {
+            recurringJobs.RemoveIfExists(id);
+            corrected.Add(id);
+        }
+
+        foreach (var (id, schedule) in wanted)
+        {
+            ScheduleValidator.TryFindTimeZone(schedule.TimeZone, out var zone);
+            if (!Matches(registered.GetValueOrDefault(id), schedule.Cron, zone))
             {
-                if (job.Id.StartsWith(Prefix, StringComparison.Ordinal) && !wanted.Contains(job.Id))
-                {
-                    recurringJobs.RemoveIfExists(job.Id);
-                }
+                Register(schedule);
+                corrected.Add(id);
             }
         }
 
-        foreach (var schedule in schedules)
+        var reconcileCron = options.Value.ReconcileCron;
+        if (!Matches(registered.GetValueOrDefault(ReconcileJobId), reconcileCron, TimeZoneInfo.Utc))
         {
-            Register(schedule);
+            recurringJobs.AddOrUpdate<AugmentationJobs>(ReconcileJobId, jobs => jobs.ReconcileAsync(CancellationToken.None), reconcileCron);
+            corrected.Add(ReconcileJobId);
         }
+
+        return corrected;
     }
 
     public string EnqueueRun(string scheduleId, DateTimeOffset periodStart) =>
         backgroundJobs.Enqueue<AugmentationJobs>(jobs => jobs.RunForPeriodAsync(scheduleId, periodStart, CancellationToken.None));
+
+    // Registered with this cron and zone (a job the dashboard deleted is gone; one whose stored definition no longer loads is replaced).
+    private static bool Matches(RecurringJobDto? job, string cron, TimeZoneInfo zone) =>
+        job is { Removed: false, LoadException: null } && job.Cron == cron && job.TimeZoneId == zone.Id;
 }

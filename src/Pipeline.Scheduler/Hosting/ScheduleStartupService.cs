@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,14 +7,15 @@ namespace Pipeline.Scheduler.Hosting;
 
 /// <summary>
 /// At start-up (after the storage migrations, which are registered first): stores the schedules from configuration
-/// — an invalid one stops the host with its problems listed — then makes Hangfire's recurring jobs match the stored
-/// schedules and registers the reconciler.
+/// — an invalid one stops the host with its problems listed; one whose source cannot make a run yet is stored with a
+/// warning (its folder may be mounted later) — then makes Hangfire's recurring jobs match the stored schedules, the
+/// reconciler's included. <see cref="ScheduleTriggerSync"/> keeps them so afterwards.
 /// </summary>
 internal sealed partial class ScheduleStartupService(
     IOptions<SchedulerOptions> options,
     IScheduleStore store,
     IScheduleTriggers triggers,
-    IRecurringJobManager recurringJobs,
+    ScheduleSourceCheck sources,
     ILogger<ScheduleStartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -29,12 +29,17 @@ internal sealed partial class ScheduleStartupService(
                     errors.Select(e => $"Schedules[{schedule.Id}]: {e}"));
             }
 
+            var unusable = await sources.CheckAsync(schedule, cancellationToken).ConfigureAwait(false);
+            if (unusable.Count > 0)
+            {
+                LogUnusableSource(schedule.Id, string.Join("; ", unusable));
+            }
+
             await store.UpsertAsync(schedule, cancellationToken).ConfigureAwait(false);
         }
 
         var all = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         triggers.SyncAll(all);
-        recurringJobs.AddOrUpdate<AugmentationJobs>("augment-reconcile", jobs => jobs.ReconcileAsync(CancellationToken.None), options.Value.ReconcileCron);
         LogStarted(options.Value.Schedules.Count, all.Count);
     }
 
@@ -42,4 +47,7 @@ internal sealed partial class ScheduleStartupService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler started: {FromConfiguration} schedules from configuration, {Total} registered")]
     private partial void LogStarted(int fromConfiguration, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} from configuration: its source cannot make a run yet (its runs will fail until it can): {Problems}")]
+    private partial void LogUnusableSource(string scheduleId, string problems);
 }

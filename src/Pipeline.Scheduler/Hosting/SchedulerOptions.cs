@@ -25,10 +25,18 @@ public sealed class SchedulerOptions
 
     /// <summary>
     /// API keys accepted in <c>X-Api-Key</c> by <c>/v1/schedules</c> and (as the Basic-auth password) by the
-    /// dashboard. At least one is required: the host serves nothing unauthenticated.
+    /// dashboard, which they see read-only. At least one is required: the host serves nothing unauthenticated.
     /// </summary>
     [MinLength(1)]
     public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// Keys accepted like <see cref="ApiKeys"/> that may also change things in the dashboard (delete, requeue, trigger
+    /// jobs). Default none: the dashboard is read-only for every key. Schedules are managed through
+    /// <c>/v1/schedules</c> either way; a schedule's recurring job deleted in the dashboard is put back within
+    /// <see cref="TriggerSyncInterval"/>.
+    /// </summary>
+    public List<string> AdminKeys { get; set; } = [];
 
     /// <summary>The Basic-auth user name the dashboard accepts with an API key as password. Default <c>admin</c>.</summary>
     public string DashboardUser { get; set; } = "admin";
@@ -42,6 +50,13 @@ public sealed class SchedulerOptions
 
     /// <summary>Cron of the reconciler, which finishes runs whose completion event was missed. Default every minute.</summary>
     public string ReconcileCron { get; set; } = "* * * * *";
+
+    /// <summary>
+    /// How often Hangfire's recurring jobs are checked against the stored schedules: one removed or changed outside
+    /// <c>/v1/schedules</c> (in the dashboard) is put back, one of a deleted schedule removed. Default 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TriggerSyncInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Schedules created or replaced at start-up (configuration wins over edits made through the API for these ids).</summary>
     public List<AugmentationSchedule> Schedules { get; set; } = [];

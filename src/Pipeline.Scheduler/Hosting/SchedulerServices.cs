@@ -42,6 +42,7 @@ public static class SchedulerServices
         services.TryAddSingleton<AugmentationRunner>();
         services.TryAddSingleton<DatasetWriter>();
         services.TryAddSingleton<RunReconciler>();
+        services.TryAddSingleton<ScheduleSourceCheck>();
         services.TryAddSingleton<ScheduleService>();
         return services;
     }
@@ -49,7 +50,8 @@ public static class SchedulerServices
     /// <summary>
     /// The whole host: <see cref="AddSchedulerCore"/>, Hangfire on PostgreSQL (sliding invisibility timeout, its own
     /// schema in the job store's database), MassTransit on RabbitMQ (sends <c>SubmitBatch</c>, consumes
-    /// <c>BatchCompleted</c>), the API-key/Basic authentication, and the start-up schedule sync.
+    /// <c>BatchCompleted</c>), the API-key/Basic authentication (admin keys for the dashboard), antiforgery for the
+    /// dashboard's forms, the OpenAPI document, the start-up schedule sync and the periodic trigger sync.
     /// </summary>
     public static IHostApplicationBuilder AddSchedulerServices(this IHostApplicationBuilder builder)
     {
@@ -74,6 +76,8 @@ public static class SchedulerServices
         services.TryAddSingleton<IScheduleTriggers, HangfireScheduleTriggers>();
         services.AddTransient<AugmentationJobs>();
         services.AddHostedService<ScheduleStartupService>();
+        services.AddSingleton<ScheduleTriggerSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleTriggerSync>());
 
         services.AddPipelineBus(bus => bus.AddConsumer<BatchCompletedConsumer, BatchCompletedConsumerDefinition>());
         services.TryAddSingleton<IBatchSender, MassTransitBatchSender>();
@@ -81,23 +85,41 @@ public static class SchedulerServices
         services.AddApiKeyAuthentication<SchedulerOptions>((auth, scheduler) =>
         {
             auth.ApiKeys = () => scheduler.CurrentValue.ApiKeys;
+            auth.AdminKeys = () => scheduler.CurrentValue.AdminKeys;
             auth.BasicUserName = scheduler.CurrentValue.DashboardUser;
             auth.Realm = "Pipeline Scheduler";
         });
+
+        // Browsers resend Basic credentials by themselves, so without this a page on another site could post to the
+        // dashboard (delete a schedule's job) as the signed-in user. With IAntiforgery registered, Hangfire puts a token
+        // in its pages and refuses a state-changing request without it (403).
+        services.AddAntiforgery();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Pipeline Scheduler";
+            document.Info.Description = "Augmentation schedules. The Api forwards these operations and describes them in its own document.";
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
-    /// <summary>Maps <c>/v1/schedules</c> and the dashboard, both behind authentication.</summary>
+    /// <summary>
+    /// Maps <c>/v1/schedules</c> and the dashboard, both behind authentication (the dashboard read-only unless the key is
+    /// an admin key, its forms guarded by antiforgery tokens), and the anonymous <c>/openapi/v1.json</c>.
+    /// </summary>
     public static WebApplication MapSchedulerEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
         app.MapScheduleEndpoints();
         var options = app.Services.GetRequiredService<IOptions<SchedulerOptions>>().Value;
         app.MapHangfireDashboard(options.DashboardPath, new DashboardOptions
         {
             Authorization = [new DashboardAuthorizationFilter()],
+            IsReadOnlyFunc = DashboardAuthorizationFilter.IsReadOnly,
+            IgnoreAntiforgeryToken = false,
             DisplayStorageConnectionString = false,
         }).RequireAuthorization();
         return app;

@@ -30,7 +30,10 @@ public static class AugmentationPlanner
     public static string PeriodStamp(DateTimeOffset periodStart) =>
         periodStart.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Plans every job of the run; throws when the run would exceed <see cref="SubmitBatch.MaxJobs"/> jobs or holds none.</summary>
+    /// <summary>
+    /// Plans every job of the run; throws <see cref="UnusableSourceException"/> when the run would exceed
+    /// <see cref="SubmitBatch.MaxJobs"/> jobs or holds none.
+    /// </summary>
     public static RunPlan Plan(AugmentationSchedule schedule, DateTimeOffset periodStart, IReadOnlyList<SourceImage> images)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -39,12 +42,12 @@ public static class AugmentationPlanner
         var total = (long)perImage * images.Count;
         if (total == 0)
         {
-            throw new InvalidOperationException($"schedule {schedule.Id} found no source images");
+            throw new UnusableSourceException($"schedule {schedule.Id} found no usable source image (none listed, or none decodes within the upload limit)");
         }
 
         if (total > SubmitBatch.MaxJobs)
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+            throw new UnusableSourceException(string.Create(CultureInfo.InvariantCulture,
                 $"schedule {schedule.Id} would make {total} jobs ({images.Count} images x {perImage}); a run holds at most {SubmitBatch.MaxJobs}"));
         }
 
@@ -119,12 +122,15 @@ public static class AugmentationPlanner
 
     private static double Lerp(float min, float max, double u) => min + ((max - min) * u);
 
-    // A rectangle with the image's aspect ratio covering `coverage` of it, placed uniformly.
+    // A rectangle of about the image's aspect ratio covering at least `coverage` of it, placed uniformly. Whole pixels
+    // round the area up, never down, so minCoverage is a floor the masks keep (a 32x32 image at 0.1 needs 103 pixels,
+    // not the 10x10 = 100 that rounding each side to nearest gives).
     private static MaskRectangle RandomRectangle(int width, int height, double coverage, double ux, double uy)
     {
-        var side = Math.Sqrt(coverage);
-        var w = Math.Clamp((int)Math.Round(side * width), 1, width);
-        var h = Math.Clamp((int)Math.Round(side * height), 1, height);
+        var pixels = Math.Ceiling(coverage * width * height);
+        var w = Math.Clamp((int)Math.Round(Math.Sqrt(coverage) * width), 1, width);
+        var h = Math.Clamp((int)Math.Ceiling(pixels / w), 1, height);
+        w = Math.Clamp((int)Math.Ceiling(pixels / h), 1, width); // narrower when h rounded up; wider when h hit the height
         return new MaskRectangle
         {
             X = (int)Math.Floor(ux * (width - w + 1)),

@@ -12,7 +12,7 @@ public sealed record AugmentationRun
     /// <summary>The batch the run submitted.</summary>
     public required string BatchId { get; init; }
 
-    /// <summary><c>claimed</c> (planned, not yet sent), <c>submitted</c> or <c>completed</c> (dataset written).</summary>
+    /// <summary>One of <see cref="RunStatuses"/>.</summary>
     public required string Status { get; init; }
 
     /// <summary>The jobs, with the parameters the manifest records.</summary>
@@ -24,7 +24,10 @@ public sealed record AugmentationRun
     /// <summary>Where the dataset was written, once completed.</summary>
     public string? DatasetPath { get; init; }
 
-    /// <summary>When the run was claimed.</summary>
+    /// <summary>Why a failed run made no batch; null otherwise.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>When the run was requested, or claimed once planned (the claim's grace counts from here).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When its batch was sent.</summary>
@@ -53,9 +56,12 @@ public sealed record RunPlan
     public required IReadOnlyList<PlannedJob> Jobs { get; init; }
 }
 
-/// <summary>Run statuses as stored.</summary>
+/// <summary>Run statuses as stored: requested → claimed → submitted → completed, or requested → failed.</summary>
 public static class RunStatuses
 {
+    /// <summary>Asked for (run now, a cron firing), not planned yet: the row that makes a second request for the period a no-op.</summary>
+    public const string Requested = "requested";
+
     /// <summary>Planned and recorded; its batch may not have been sent.</summary>
     public const string Claimed = "claimed";
 
@@ -64,4 +70,7 @@ public static class RunStatuses
 
     /// <summary>Its dataset is written.</summary>
     public const string Completed = "completed";
+
+    /// <summary>No batch could be made (the source cannot make a run); the run's error says why. "Run now" asks again.</summary>
+    public const string Failed = "failed";
 }

@@ -9,11 +9,12 @@ using Pipeline.Storage.Inputs;
 namespace Pipeline.Scheduler.Runs;
 
 /// <summary>
-/// Triggers a schedule for a period: lists and uploads its source images, plans the jobs, claims the run in the
-/// database (the unique (schedule, period) key makes a second trigger a no-op), then sends ONE batch. The claim
-/// is stored before the send, so a crash between the two leaves a <c>claimed</c> run that the next trigger or the
-/// reconciler resends (after <see cref="ClaimGrace"/>) with the identical plan; the batch id makes that resend
-/// harmless downstream.
+/// Triggers a schedule for a period: records the period's run as requested (the unique (schedule, period) key makes a
+/// second trigger find it), lists and uploads its source images, plans the jobs, claims the run with its plan, then
+/// sends ONE batch. The claim is stored before the send, so a crash between the two leaves a <c>claimed</c> run that
+/// the next trigger or the reconciler resends (after <see cref="ClaimGrace"/>) with the identical plan; the batch id
+/// makes that resend harmless downstream. A source that cannot make a run (<see cref="UnusableSourceException"/>) marks
+/// the run failed with the reason: it would fail the same way on every retry.
 /// </summary>
 public sealed partial class AugmentationRunner(
     IScheduleStore store,
@@ -25,39 +26,70 @@ public sealed partial class AugmentationRunner(
 {
     /// <summary>
     /// Triggers <paramref name="scheduleId"/> for the period holding <paramref name="periodStart"/> (null: now).
-    /// Returns whether this call made the run, and the run.
+    /// Returns whether this call made the run (and sent its batch), and the run, <c>failed</c> when its source could
+    /// not make one. Throws <see cref="KeyNotFoundException"/> for a schedule that does not exist (a requested run of
+    /// it is marked failed first).
     /// </summary>
     public async Task<TriggerResult> TriggerAsync(string scheduleId, DateTimeOffset? periodStart = null, CancellationToken cancellationToken = default)
     {
-        var schedule = await store.GetAsync(scheduleId, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"schedule {scheduleId} does not exist");
-        var period = SchedulePeriods.PeriodStart(schedule, periodStart ?? timeProvider.GetUtcNow());
-
-        var existing = await store.GetRunAsync(scheduleId, period, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        var schedule = await store.GetAsync(scheduleId, cancellationToken).ConfigureAwait(false);
+        if (schedule is null)
         {
-            return await ExistingAsync(existing, cancellationToken).ConfigureAwait(false);
+            if (periodStart is { } requested)
+            {
+                await store.MarkFailedAsync(scheduleId, requested, "the schedule was deleted before its run started", cancellationToken).ConfigureAwait(false);
+            }
+
+            throw new KeyNotFoundException($"schedule {scheduleId} does not exist");
         }
 
-        var images = await PrepareImagesAsync(schedule, cancellationToken).ConfigureAwait(false);
-        var plan = AugmentationPlanner.Plan(schedule, period, images);
-        var (created, run) = await store.TryClaimRunAsync(new AugmentationRun
-        {
-            ScheduleId = scheduleId,
-            PeriodStart = period,
-            BatchId = AugmentationPlanner.BatchId(scheduleId, period),
-            Status = RunStatuses.Claimed,
-            Plan = plan,
-            CreatedAt = timeProvider.GetUtcNow(),
-        }, cancellationToken).ConfigureAwait(false);
-        if (!created)
+        var period = SchedulePeriods.PeriodStart(schedule, periodStart ?? timeProvider.GetUtcNow());
+        var (_, run) = await store.TryRequestRunAsync(Request(schedule, period, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        if (run.Status != RunStatuses.Requested)
         {
             return await ExistingAsync(run, cancellationToken).ConfigureAwait(false);
         }
 
-        await SubmitAsync(run, cancellationToken).ConfigureAwait(false);
-        LogSubmitted(scheduleId, period, run.BatchId, plan.Jobs.Count);
-        return new TriggerResult(true, run with { Status = RunStatuses.Submitted });
+        RunPlan plan;
+        try
+        {
+            var images = await PrepareImagesAsync(schedule, cancellationToken).ConfigureAwait(false);
+            plan = AugmentationPlanner.Plan(schedule, period, images);
+        }
+        catch (UnusableSourceException e)
+        {
+            await store.MarkFailedAsync(scheduleId, period, e.Message, cancellationToken).ConfigureAwait(false);
+            LogFailed(scheduleId, period, e.Message);
+            var failed = await store.GetRunAsync(scheduleId, period, cancellationToken).ConfigureAwait(false) ?? run;
+            return new TriggerResult(false, failed);
+        }
+
+        var planned = run with { Status = RunStatuses.Claimed, Plan = plan, CreatedAt = timeProvider.GetUtcNow() };
+        if (!await store.ClaimRequestedRunAsync(planned, cancellationToken).ConfigureAwait(false))
+        {
+            // Another trigger of the period planned and claimed it first (same plan: it is a pure function of the inputs).
+            var other = await store.GetRunAsync(scheduleId, period, cancellationToken).ConfigureAwait(false) ?? run;
+            return await ExistingAsync(other, cancellationToken).ConfigureAwait(false);
+        }
+
+        await SubmitAsync(planned, cancellationToken).ConfigureAwait(false);
+        LogSubmitted(scheduleId, period, planned.BatchId, plan.Jobs.Count);
+        return new TriggerResult(true, planned with { Status = RunStatuses.Submitted });
+    }
+
+    /// <summary>The <c>requested</c> run of <paramref name="schedule"/> for <paramref name="period"/>: its batch id, no jobs yet.</summary>
+    public static AugmentationRun Request(AugmentationSchedule schedule, DateTimeOffset period, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return new AugmentationRun
+        {
+            ScheduleId = schedule.Id,
+            PeriodStart = period,
+            BatchId = AugmentationPlanner.BatchId(schedule.Id, period),
+            Status = RunStatuses.Requested,
+            Plan = new RunPlan { Priority = schedule.Priority, Steps = schedule.Steps, ModelPack = schedule.ModelPack, Order = schedule.Order, Jobs = [] },
+            CreatedAt = now,
+        };
     }
 
     /// <summary>Sends a claimed run's batch (again) and marks it submitted.</summary>
@@ -75,16 +107,19 @@ public sealed partial class AugmentationRunner(
     /// </summary>
     public static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(5);
 
-    /// <summary>True when <paramref name="run"/> was claimed and its trigger evidently died before sending.</summary>
+    /// <summary>
+    /// True when <paramref name="run"/> was requested or claimed and its trigger evidently died before planning or
+    /// sending (a crash, or a queued "run now" whose Hangfire job was lost).
+    /// </summary>
     public bool IsAbandoned(AugmentationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run.Status == RunStatuses.Claimed && timeProvider.GetUtcNow() - run.CreatedAt > ClaimGrace;
+        return run.Status is RunStatuses.Requested or RunStatuses.Claimed && timeProvider.GetUtcNow() - run.CreatedAt > ClaimGrace;
     }
 
     private async Task<TriggerResult> ExistingAsync(AugmentationRun run, CancellationToken cancellationToken)
     {
-        if (IsAbandoned(run))
+        if (run.Status == RunStatuses.Claimed && IsAbandoned(run))
         {
             await SubmitAsync(run, cancellationToken).ConfigureAwait(false); // a crash after the claim: finish it
         }
@@ -133,6 +168,9 @@ public sealed partial class AugmentationRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} period {Period:o} already has batch {BatchId}: nothing new submitted")]
     private partial void LogDuplicate(string scheduleId, DateTimeOffset period, string batchId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} period {Period:o}: run failed, no batch sent: {Reason}")]
+    private partial void LogFailed(string scheduleId, DateTimeOffset period, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId}: skipped source image {Image}: {Reason}")]
     private partial void LogSkippedImage(string scheduleId, string image, string reason);

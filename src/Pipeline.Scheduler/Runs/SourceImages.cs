@@ -3,14 +3,14 @@ namespace Pipeline.Scheduler.Runs;
 /// <summary>
 /// Lists a schedule's source images under the source root. Every path is resolved and checked to lie inside the
 /// root (a manifest line like <c>../../etc/passwd</c> or a symlinked escape is refused), and the list is sorted
-/// ordinally so the same folder yields the same plan on every machine.
+/// ordinally so the same folder yields the same plan on every machine. Problems are <see cref="UnusableSourceException"/>s.
 /// </summary>
 internal static class SourceImages
 {
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif" };
 
     /// <summary>(path relative to the root with '/' separators, full path) for each image.</summary>
-    public static IReadOnlyList<(string Relative, string FullPath)> List(string sourceRoot, Schedules.ScheduleSource source)
+    public static IReadOnlyList<(string Relative, string FullPath)> List(string sourceRoot, ScheduleSource source)
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot));
         IEnumerable<string> files;
@@ -19,7 +19,7 @@ internal static class SourceImages
             var directory = Inside(root, Path.Join(root, folder));
             if (!Directory.Exists(directory))
             {
-                throw new InvalidOperationException($"source folder '{folder}' does not exist under the source root");
+                throw new UnusableSourceException($"source folder '{folder}' does not exist under the source root");
             }
 
             files = Directory.EnumerateFiles(directory).Where(f => Extensions.Contains(Path.GetExtension(f)));
@@ -29,7 +29,7 @@ internal static class SourceImages
             var manifest = Inside(root, Path.Join(root, source.Manifest!));
             if (!File.Exists(manifest))
             {
-                throw new InvalidOperationException($"source manifest '{source.Manifest}' does not exist under the source root");
+                throw new UnusableSourceException($"source manifest '{source.Manifest}' does not exist under the source root");
             }
 
             var baseDirectory = Path.GetDirectoryName(manifest)!;
@@ -46,7 +46,7 @@ internal static class SourceImages
             .ToList();
         var missing = images.FirstOrDefault(image => !File.Exists(image.FullPath));
         return missing.FullPath is not null
-            ? throw new InvalidOperationException($"source image '{missing.Relative}' does not exist")
+            ? throw new UnusableSourceException($"source image '{missing.Relative}' does not exist")
             : images;
     }
 
@@ -57,7 +57,7 @@ internal static class SourceImages
         if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             || !target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException("a source path leaves the source root");
+            throw new UnusableSourceException("a source path leaves the source root");
         }
 
         return full;

@@ -29,18 +29,28 @@ public interface IScheduleStore
     /// <summary>A schedule's runs, newest period first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AugmentationRun>> ListRunsAsync(string scheduleId, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs not completed, oldest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>Runs still moving (requested, claimed or submitted), oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AugmentationRun>> ListOpenRunsAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records a new <c>claimed</c> run unless one exists for the same (schedule, period) — the unique key decides,
-    /// so of two racing triggers exactly one gets <c>Created = true</c>. Returns the stored run either way.
+    /// Records <paramref name="run"/> (status <c>requested</c>, no jobs) unless the period has a run; a <c>failed</c> run
+    /// of the period is requested again. The unique (schedule, period) key decides, so of racing requests exactly one
+    /// gets <c>Created = true</c>. Returns the stored run either way.
     /// </summary>
-    Task<(bool Created, AugmentationRun Run)> TryClaimRunAsync(AugmentationRun run, CancellationToken cancellationToken = default);
+    Task<(bool Created, AugmentationRun Run)> TryRequestRunAsync(AugmentationRun run, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>requested → claimed</c> with <paramref name="planned"/>'s plan, claimed now; false when the run was not
+    /// <c>requested</c> (another trigger claimed it first).
+    /// </summary>
+    Task<bool> ClaimRequestedRunAsync(AugmentationRun planned, CancellationToken cancellationToken = default);
+
+    /// <summary><c>requested → failed</c> with <paramref name="reason"/>; false when the run was not <c>requested</c>.</summary>
+    Task<bool> MarkFailedAsync(string scheduleId, DateTimeOffset periodStart, string reason, CancellationToken cancellationToken = default);
 
     /// <summary><c>claimed → submitted</c>; a no-op for a run already further.</summary>
     Task MarkSubmittedAsync(string batchId, CancellationToken cancellationToken = default);
 
-    /// <summary><c>→ completed</c> with the dataset's path; true when this call completed it.</summary>
+    /// <summary><c>claimed</c> or <c>submitted</c> <c>→ completed</c> with the dataset's path; true when this call completed it.</summary>
     Task<bool> MarkCompletedAsync(string batchId, string datasetPath, int succeeded, CancellationToken cancellationToken = default);
 }

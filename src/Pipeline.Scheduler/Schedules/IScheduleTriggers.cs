@@ -9,8 +9,12 @@ public interface IScheduleTriggers
     /// <summary>Removes the schedule's cron trigger, if any.</summary>
     void Unregister(string scheduleId);
 
-    /// <summary>Makes the registered cron triggers exactly <paramref name="schedules"/> (removes those of deleted schedules).</summary>
-    void SyncAll(IReadOnlyList<AugmentationSchedule> schedules);
+    /// <summary>
+    /// Makes the registered cron triggers exactly those of the enabled <paramref name="schedules"/> (and the reconciler's):
+    /// puts back one removed or changed behind the schedules API's back, removes those of deleted or disabled schedules.
+    /// Returns the trigger ids it had to change (empty when everything was as it should be).
+    /// </summary>
+    IReadOnlyList<string> SyncAll(IReadOnlyList<AugmentationSchedule> schedules);
 
     /// <summary>Queues a run of <paramref name="scheduleId"/> for <paramref name="periodStart"/>; returns the queued job's id.</summary>
     string EnqueueRun(string scheduleId, DateTimeOffset periodStart);

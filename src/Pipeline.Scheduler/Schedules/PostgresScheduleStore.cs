@@ -12,7 +12,7 @@ namespace Pipeline.Scheduler.Schedules;
 /// </summary>
 public sealed class PostgresScheduleStore : IScheduleStore
 {
-    private const string RunColumns = "schedule_id, period_start, batch_id, status, plan, succeeded, dataset_path, created_at, submitted_at, completed_at";
+    private const string RunColumns = "schedule_id, period_start, batch_id, status, plan, succeeded, dataset_path, created_at, submitted_at, completed_at, error";
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
     private readonly string _schedules;
@@ -86,23 +86,48 @@ public sealed class PostgresScheduleStore : IScheduleStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AugmentationRun>> ListOpenRunsAsync(int limit, CancellationToken cancellationToken = default) =>
-        QueryRunsAsync($"SELECT {RunColumns} FROM {_runs} WHERE status <> 'completed' ORDER BY created_at LIMIT @limit", cancellationToken,
+        QueryRunsAsync($"SELECT {RunColumns} FROM {_runs} WHERE status IN ('requested', 'claimed', 'submitted') ORDER BY created_at LIMIT @limit", cancellationToken,
             ("limit", limit));
 
     /// <inheritdoc />
-    public async Task<(bool Created, AugmentationRun Run)> TryClaimRunAsync(AugmentationRun run, CancellationToken cancellationToken = default)
+    public async Task<(bool Created, AugmentationRun Run)> TryRequestRunAsync(AugmentationRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        // Inserted, or a failed run of the period asked for again; any other run of the period stays as it is. Racing
+        // requests serialize on the (schedule, period) key, so exactly one of them changes a row.
         await using var command = Command($"""
-            INSERT INTO {_runs} (schedule_id, period_start, batch_id, status, plan, job_count, created_at)
-            VALUES (@id, @period, @batch, 'claimed', @plan, @count, @now)
-            ON CONFLICT DO NOTHING
-            """, ("id", run.ScheduleId), ("period", run.PeriodStart), ("batch", run.BatchId), ("count", run.Plan.Jobs.Count), ("now", Now()),
-            Json("plan", run.Plan));
+            INSERT INTO {_runs} AS r (schedule_id, period_start, batch_id, status, plan, job_count, created_at)
+            VALUES (@id, @period, @batch, 'requested', @plan, 0, @now)
+            ON CONFLICT (schedule_id, period_start) DO UPDATE
+                SET status = 'requested', error = NULL, plan = excluded.plan, created_at = excluded.created_at
+                WHERE r.status = 'failed'
+            """, ("id", run.ScheduleId), ("period", run.PeriodStart), ("batch", run.BatchId), ("now", Now()), Json("plan", run.Plan));
         var created = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         var stored = await GetRunAsync(run.ScheduleId, run.PeriodStart, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"run {run.BatchId} conflicts with another run's batch id");
         return (created, stored);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ClaimRequestedRunAsync(AugmentationRun planned, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        await using var command = Command($"""
+            UPDATE {_runs} SET status = 'claimed', plan = @plan, job_count = @count, created_at = @now
+            WHERE schedule_id = @id AND period_start = @period AND status = 'requested'
+            """, ("id", planned.ScheduleId), ("period", planned.PeriodStart), ("count", planned.Plan.Jobs.Count), ("now", Now()),
+            Json("plan", planned.Plan));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> MarkFailedAsync(string scheduleId, DateTimeOffset periodStart, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command($"""
+            UPDATE {_runs} SET status = 'failed', error = @reason
+            WHERE schedule_id = @id AND period_start = @period AND status = 'requested'
+            """, ("id", scheduleId), ("period", periodStart), ("reason", reason));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -119,7 +144,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
         await using var command = Command($"""
             UPDATE {_runs} SET status = 'completed', dataset_path = @path, succeeded = @succeeded, completed_at = @now,
                 submitted_at = coalesce(submitted_at, @now)
-            WHERE batch_id = @batch AND status <> 'completed'
+            WHERE batch_id = @batch AND status IN ('claimed', 'submitted')
             """, ("batch", batchId), ("path", datasetPath), ("succeeded", succeeded), ("now", Now()));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
@@ -188,6 +213,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
                 SubmittedAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
                 CompletedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                Error = reader.IsDBNull(10) ? null : reader.GetString(10),
             });
         }
 

@@ -2,30 +2,31 @@ using Pipeline.Scheduler.Runs;
 
 namespace Pipeline.Scheduler.Schedules;
 
-/// <summary>Schedule management for the HTTP endpoints and start-up: validation, storage and trigger registration together.</summary>
-public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers triggers, TimeProvider timeProvider)
+/// <summary>
+/// Schedule management for the HTTP endpoints: validation (fields, then whether the source can make a run), storage
+/// and trigger registration together, and "run now".
+/// </summary>
+public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers triggers, ScheduleSourceCheck sources, TimeProvider timeProvider)
 {
-    /// <summary>Creates or replaces a schedule; returns the problems (nothing stored) or whether it was created.</summary>
-    public async Task<(IReadOnlyList<string> Errors, bool Created)> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
+    /// <summary>Creates or replaces a schedule; nothing is stored when it is invalid or its source cannot make a run.</summary>
+    public async Task<ScheduleWrite> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
     {
-        var errors = ScheduleValidator.Validate(schedule);
-        if (errors.Count > 0)
+        if (await CheckAsync(schedule, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            return (errors, false);
+            return refused;
         }
 
         var created = await store.UpsertAsync(schedule, cancellationToken).ConfigureAwait(false);
         triggers.Register(schedule);
-        return ([], created);
+        return ScheduleWrite.Of(created ? ScheduleWriteOutcome.Created : ScheduleWriteOutcome.Replaced);
     }
 
-    /// <summary>Creates a schedule unless its id is taken; returns the problems, and whether it was created.</summary>
-    public async Task<(IReadOnlyList<string> Errors, bool Created)> CreateAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
+    /// <summary>Creates a schedule unless its id is taken; nothing is stored when it is invalid or its source cannot make a run.</summary>
+    public async Task<ScheduleWrite> CreateAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
     {
-        var errors = ScheduleValidator.Validate(schedule);
-        if (errors.Count > 0)
+        if (await CheckAsync(schedule, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            return (errors, false);
+            return refused;
         }
 
         var created = await store.InsertAsync(schedule, cancellationToken).ConfigureAwait(false);
@@ -34,7 +35,7 @@ public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers trig
             triggers.Register(schedule);
         }
 
-        return ([], created);
+        return ScheduleWrite.Of(created ? ScheduleWriteOutcome.Created : ScheduleWriteOutcome.AlreadyExists);
     }
 
     /// <summary>Deletes a schedule and its trigger (its runs and datasets stay); true when it existed.</summary>
@@ -45,7 +46,11 @@ public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers trig
         return deleted;
     }
 
-    /// <summary>Queues a run for the current period ("run now"); null when the schedule does not exist.</summary>
+    /// <summary>
+    /// Records the current period's run as requested and queues it ("run now"), unless the period has a run (a failed
+    /// one is requested again). The database decides which of parallel calls queues it, so exactly one gets a queued
+    /// job id. Null when the schedule does not exist.
+    /// </summary>
     public async Task<RunNowResult?> RunNowAsync(string id, CancellationToken cancellationToken = default)
     {
         var schedule = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -54,17 +59,24 @@ public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers trig
             return null;
         }
 
-        var period = SchedulePeriods.PeriodStart(schedule, timeProvider.GetUtcNow());
-        var existing = await store.GetRunAsync(id, period, cancellationToken).ConfigureAwait(false);
-        var queuedJobId = existing is null ? triggers.EnqueueRun(id, period) : null;
-        return new RunNowResult(id, period, AugmentationPlanner.BatchId(id, period), queuedJobId, existing?.Status);
+        var now = timeProvider.GetUtcNow();
+        var period = SchedulePeriods.PeriodStart(schedule, now);
+        var (created, run) = await store.TryRequestRunAsync(AugmentationRunner.Request(schedule, period, now), cancellationToken).ConfigureAwait(false);
+
+        // Queued after the row exists: if queuing fails, the reconciler plans the requested run once its grace has passed.
+        var queuedJobId = created ? triggers.EnqueueRun(id, period) : null;
+        return new RunNowResult(id, period, run.BatchId, queuedJobId, created ? null : run.Status);
+    }
+
+    private async Task<ScheduleWrite?> CheckAsync(AugmentationSchedule schedule, CancellationToken cancellationToken)
+    {
+        var errors = ScheduleValidator.Validate(schedule);
+        if (errors.Count > 0)
+        {
+            return new ScheduleWrite(ScheduleWriteOutcome.Invalid, errors);
+        }
+
+        var unusable = await sources.CheckAsync(schedule, cancellationToken).ConfigureAwait(false);
+        return unusable.Count > 0 ? new ScheduleWrite(ScheduleWriteOutcome.UnusableSource, unusable) : null;
     }
 }
-
-/// <summary>The answer to "run now".</summary>
-/// <param name="ScheduleId">The schedule.</param>
-/// <param name="PeriodStart">The period the run belongs to.</param>
-/// <param name="BatchId">The batch the run submits (deterministic, so it can be watched at once).</param>
-/// <param name="QueuedJobId">The Hangfire job that will run it, or null when the period already had a run.</param>
-/// <param name="ExistingStatus">The existing run's status, or null.</param>
-public sealed record RunNowResult(string ScheduleId, DateTimeOffset PeriodStart, string BatchId, string? QueuedJobId, string? ExistingStatus);

@@ -17,9 +17,9 @@ public static partial class ScheduleValidator
             errors.Add("id must be 1-63 characters of a-z 0-9 - starting with a letter or digit");
         }
 
-        if (!TryParseCron(schedule.Cron, out _))
+        if (CronError(schedule.Cron) is { } cronError)
         {
-            errors.Add($"cron '{schedule.Cron}' is not a 5-field cron expression");
+            errors.Add(cronError);
         }
 
         if (!TryFindTimeZone(schedule.TimeZone, out _))
@@ -68,22 +68,28 @@ public static partial class ScheduleValidator
     public static bool IsValidId(string? id) => id is not null && IdRegex().IsMatch(id);
 
     /// <summary>Parses a 5-field cron expression.</summary>
-    public static bool TryParseCron(string? cron, out CronExpression expression)
+    public static bool TryParseCron(string? cron, out CronExpression expression) => Parse(cron, out expression) is null;
+
+    /// <summary>Null for a valid 5-field cron expression; else what is wrong, naming the field (<see cref="CronProblem"/>).</summary>
+    public static string? CronError(string? cron) => Parse(cron, out _) is { } refusal ? CronProblem.Describe(cron, refusal) : null;
+
+    // The parser's refusal, or null when it parsed.
+    private static string? Parse(string? cron, out CronExpression expression)
     {
         expression = null!;
         if (string.IsNullOrWhiteSpace(cron))
         {
-            return false;
+            return "empty";
         }
 
         try
         {
             expression = CronExpression.Parse(cron, CronFormat.Standard);
-            return true;
+            return null;
         }
-        catch (CronFormatException)
+        catch (CronFormatException e)
         {
-            return false;
+            return e.Message;
         }
     }
 

@@ -55,7 +55,11 @@ public sealed class SchedulerHost : IAsyncDisposable
         });
         Directory.CreateDirectory(Path.Combine(stack.StorageRoot, "sources"));
         var app = SchedulerApplication.Build(["--contentRoot", stack.StorageRoot, "--urls", "http://127.0.0.1:0", "--environment", "Testing"],
-            builder => builder.Configuration.AddInMemoryCollection(settings));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                stack.ConfigureHosts?.Invoke(builder);
+            });
         await app.StartAsync();
         return new SchedulerHost(app, stack, hangfireSchema);
     }

@@ -44,6 +44,9 @@ public sealed class TestPipeline : IAsyncDisposable
     public string Schema { get; }
     public string StorageRoot { get; }
 
+    /// <summary>Applied to every host this stack builds in this process (Api, workers, Scheduler), after its configuration.</summary>
+    public Action<WebApplicationBuilder>? ConfigureHosts { get; set; }
+
     /// <summary>The Api, with the test API key.</summary>
     public PipelineClient Client { get; private set; } = null!;
 
@@ -115,7 +118,11 @@ public sealed class TestPipeline : IAsyncDisposable
     /// <summary>Starts a worker host in this process.</summary>
     public async Task<WebApplication> StartWorkerAsync(IReadOnlyDictionary<string, string?>? overrides = null, string? postgres = null)
     {
-        var worker = WorkerApplication.Build(HostArgs(), b => b.Configuration.AddInMemoryCollection(Configuration(overrides, postgres)));
+        var worker = WorkerApplication.Build(HostArgs(), b =>
+        {
+            b.Configuration.AddInMemoryCollection(Configuration(overrides, postgres));
+            ConfigureHosts?.Invoke(b);
+        });
         await worker.StartAsync();
         _hosts.Add(worker);
         return worker;
@@ -200,7 +207,11 @@ public sealed class TestPipeline : IAsyncDisposable
             throw new InvalidOperationException("the Api of this stack is already running");
         }
 
-        _api = ApiApplication.Build(HostArgs(), b => b.Configuration.AddInMemoryCollection(Configuration(overrides)));
+        _api = ApiApplication.Build(HostArgs(), b =>
+        {
+            b.Configuration.AddInMemoryCollection(Configuration(overrides));
+            ConfigureHosts?.Invoke(b);
+        });
         await _api.StartAsync();
         var address = new Uri(_api.Urls.First());
         Client = new PipelineClient(address, ApiKey);
