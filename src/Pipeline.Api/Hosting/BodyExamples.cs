@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Endpoints;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Fleet;
 using Pipeline.Scheduler.Contracts;
 using Pipeline.Storage.Jobs;
 
@@ -98,6 +99,36 @@ internal static class BodyExamples
         },
         [typeof(BatchJobsPage)] = new BatchJobsPage([Succeeded], null),
         [typeof(UploadedInput)] = new UploadedInput("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 1843),
+        [typeof(FleetStatus)] = new FleetStatus
+        {
+            Workers =
+            [
+                new FleetWorker
+                {
+                    WorkerId = "gpu-node-3-a1b2c3",
+                    Host = "gpu-node-3",
+                    ExecutionProvider = "cuda",
+                    CudaDeviceId = 0,
+                    DenoiserPrecision = "fp32",
+                    Packs = [new FleetPack("emoji-32", "1.0.0")],
+                    SlotsTotal = 16,
+                    SlotsBusy = 12,
+                    JobsDone = 4711,
+                    Version = "1.0.0",
+                    StartedAt = Submitted.AddHours(-6),
+                    LastSeenAt = Submitted,
+                },
+            ],
+            Queue = new FleetBacklog
+            {
+                ByPriority = new Dictionary<string, int> { ["interactive"] = 0, ["standard"] = 3, ["bulk"] = 120 },
+                Total = 123,
+                Oldest = new WaitingJob { JobId = "nightly-0601.17", Priority = "bulk", SubmittedAt = Submitted.AddMinutes(-4), WaitingSeconds = 240 },
+            },
+            Throughput = new FleetThroughput { WindowSeconds = 60, Succeeded = 540, Failed = 1, Canceled = 0, ImagesPerSecond = 9 },
+            WorkerTimeoutSeconds = 30,
+            GeneratedAt = Submitted,
+        },
         [typeof(AugmentationSchedule)] = Schedule,
         [typeof(IReadOnlyList<AugmentationSchedule>)] = new[] { Schedule },
         [typeof(RunNowResult)] = new RunNowResult("emoji-nightly", Submitted, "aug-emoji-nightly-20260301T030000Z", "4711", null),
