@@ -92,7 +92,7 @@ public sealed class HealthEndpointTests
         // What an operator saw: /healthz stayed 200 through a RabbitMQ outage (MassTransit's bus check judges receive
         // endpoints, and the Api has none). The outage here is a proxy the test cuts.
         await using var vhost = await BrokerVirtualHost.CreateAsync("health-cut");
-        await using var proxy = TcpProxy.Start(BrokerVirtualHost.Endpoint.Host, BrokerVirtualHost.Endpoint.Port);
+        await using var proxy = new TcpProxy(BrokerVirtualHost.Endpoint.Host, BrokerVirtualHost.Endpoint.Port);
         var settings = Settings(PostgresEnvironment.Require());
         (settings["Pipeline:RabbitMq:Host"], settings["Pipeline:RabbitMq:Port"], settings["Pipeline:RabbitMq:VirtualHost"]) =
             ("127.0.0.1", proxy.Port.ToString(CultureInfo.InvariantCulture), vhost.Name);
@@ -104,7 +104,7 @@ public sealed class HealthEndpointTests
         var during = await Poll.UntilAsync(async () => (last = await ReadinessAsync(api)) is { Status: HttpStatusCode.ServiceUnavailable } r ? r : null,
             Deadline, () => $"/healthz 503 while the broker is cut off; last answer: {last?.Status} {last?.Body}");
         var livenessDuring = await LivenessAsync(api);
-        proxy.Resume();
+        proxy.Restore();
         await Poll.UntilAsync(async () => (await ReadinessAsync(api)).Status == HttpStatusCode.OK, "the Api ready again once the broker is back", Deadline);
 
         Assert.Equal(HttpStatusCode.OK, livenessDuring);

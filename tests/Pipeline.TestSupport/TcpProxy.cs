@@ -1,119 +1,129 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Pipeline.TestSupport;
 
 /// <summary>
-/// A TCP forwarder on 127.0.0.1 to a real service, which a test can cut and restore: an outage of that service as its
-/// clients see it (connections reset, new ones refused), without stopping the service others share. The port stays the
-/// same across <see cref="Cut"/> and <see cref="Resume"/>, so clients reconnect to where they were.
+/// A loopback TCP forwarder a test can cut: while cut, open connections are reset and new ones refused — an outage of
+/// the service behind it (PostgreSQL, RabbitMQ) for the hosts that connect through it, without touching the shared server.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _targetHost;
     private readonly int _targetPort;
-    private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
-    private TcpListener _listener;
-    private CancellationTokenSource _accepting = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accept;
+    private volatile bool _cut;
 
-    private TcpProxy(string targetHost, int targetPort)
+    public TcpProxy(string targetHost, int targetPort)
     {
         (_targetHost, _targetPort) = (targetHost, targetPort);
-        _listener = Listen(0);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _ = AcceptAsync(_listener, _accepting.Token);
+        _listener.Start();
+        _accept = Task.Run(AcceptAsync);
     }
 
-    /// <summary>The port clients connect to (on 127.0.0.1).</summary>
-    public int Port { get; }
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Starts forwarding 127.0.0.1:<see cref="Port"/> to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
-    public static TcpProxy Start(string targetHost, int targetPort) => new(targetHost, targetPort);
-
-    /// <summary>Stops accepting and resets every open connection: the service is gone as far as its clients know.</summary>
+    /// <summary>Resets every open connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
     {
-        _accepting.Cancel();
-        _accepting.Dispose();
+        _cut = true;
+        lock (_open)
+        {
+            foreach (var client in _open)
+            {
+                Reset(client);
+            }
+
+            _open.Clear();
+        }
+    }
+
+    public void Restore() => _cut = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
         _listener.Stop();
-        foreach (var connection in _connections.Keys)
-        {
-            // Close(0): a reset, as when the service's host goes away, not an orderly close.
-            connection.Client?.Close(0);
-            connection.Dispose();
-        }
-
-        _connections.Clear();
-    }
-
-    /// <summary>Accepts connections on the same port again.</summary>
-    public void Resume()
-    {
-        _accepting = new CancellationTokenSource();
-        _listener = Listen(Port);
-        _ = AcceptAsync(_listener, _accepting.Token);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        if (!_accepting.IsCancellationRequested)
-        {
-            Cut();
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private static TcpListener Listen(int port)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Start();
-        return listener;
-    }
-
-    private async Task AcceptAsync(TcpListener listener, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stop).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = ForwardAsync(client, stop);
-        }
-    }
-
-    private async Task ForwardAsync(TcpClient client, CancellationToken stop)
-    {
-        var upstream = new TcpClient();
-        _connections[client] = 0;
-        _connections[upstream] = 0;
+        Cut();
         try
         {
-            await upstream.ConnectAsync(_targetHost, _targetPort, stop).ConfigureAwait(false);
-            var down = client.GetStream();
-            var up = upstream.GetStream();
-            // Either direction ending (or a Cut) ends both.
-            await Task.WhenAny(down.CopyToAsync(up, stop), up.CopyToAsync(down, stop)).ConfigureAwait(false);
+            await _accept;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
-            // The connection ends: a cut, or one side closed.
+        }
+        catch (SocketException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            if (_cut)
+            {
+                Reset(client);
+                continue;
+            }
+
+            _ = Task.Run(() => ForwardAsync(client));
+        }
+    }
+
+    /// <summary>Closes with RST rather than FIN (linger 0), as a dropped network does; a pair already closed by its other side is skipped.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            // Closed meanwhile by the forwarder.
+        }
+
+        client.Dispose();
+    }
+
+    private async Task ForwardAsync(TcpClient client)
+    {
+        var upstream = new TcpClient();
+        try
+        {
+            await upstream.ConnectAsync(_targetHost, _targetPort, _stop.Token);
+            lock (_open)
+            {
+                _open.Add(client);
+                _open.Add(upstream);
+            }
+
+            var a = client.GetStream();
+            var b = upstream.GetStream();
+            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A cut or a closed side ends the pair.
         }
         finally
         {
-            _connections.TryRemove(client, out _);
-            _connections.TryRemove(upstream, out _);
             client.Dispose();
             upstream.Dispose();
+            lock (_open)
+            {
+                _open.Remove(client);
+                _open.Remove(upstream);
+            }
         }
     }
 }
