@@ -80,9 +80,10 @@ start_host() {
     rm -f "$state/$name.pid"
     echo "$url" >"$state/$name.url"
     # Started in its build folder (its appsettings.json is the content root's), in a session of its own, so that closing
-    # the terminal or a Ctrl-C there does not stop it. The host writes its own pid (setsid may fork, so $! is not it).
-    (cd "$(dirname "$dll")" && env "${settings[@]}" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$state/$name.pid" \
-        dotnet "$dll" --urls "$url" >"$state/$name.log" 2>&1 </dev/null &)
+    # the terminal or a Ctrl-C there does not stop it. Every step execs into the next, so no shell of this script stays
+    # behind as its parent holding this script's output open; the host writes its own pid (in case setsid forks).
+    (cd "$(dirname "$dll")" && exec env "${settings[@]}" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$state/$name.pid" \
+        dotnet "$dll" --urls "$url") >"$state/$name.log" 2>&1 </dev/null &
     local deadline=$((SECONDS + 10))
     until [[ -s $state/$name.pid ]]; do
         ((SECONDS < deadline)) || die "$name did not start (log: $state/$name.log)"
