@@ -83,10 +83,10 @@ if [[ $RABBITMQ_URL == *@* ]]; then credentials=${RABBITMQ_URL#*://}; credential
 management() { curl -fsS -u "$(printf '%b' "${credentials//%/\\x}")" -H 'content-type: application/json' "$@"; }
 vhost_url=${RABBITMQ_MANAGEMENT_URL%/}/api/vhosts/$vhost
 
-# psql over PIPELINE_TEST_POSTGRES (an Npgsql connection string: Host=…;Port=…;Username=…;Password=…;Database=…).
+# psql on the hosts' database (an Npgsql connection string: Host=…;Port=…;Username=…;Password=…;Database=…).
 psql_test_db() {
     local pair key value host=localhost port=5432 user="" password="" database=""
-    IFS=';' read -ra pairs <<<"$PIPELINE_TEST_POSTGRES"
+    IFS=';' read -ra pairs <<<"${Pipeline__Storage__Jobs__ConnectionString:-$PIPELINE_TEST_POSTGRES}"
     for pair in "${pairs[@]}"; do
         key=$(tr '[:upper:]' '[:lower:]' <<<"${pair%%=*}" | tr -d ' '); value=${pair#*=}
         case $key in
