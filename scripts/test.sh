@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: provisions RabbitMQ and PostgreSQL (or uses the ones named by environment variables) and
-# Prometheus, the Python training toolchain from Debian packages, then the Prometheus rule checks, the .NET suites and
-# the training suite.
+# Prometheus, the Python training toolchain from Debian packages, then the Prometheus rule checks, the .NET suites, the
+# README's stack commands (scripts/readme-check.sh) and the training suite.
 # Usage: scripts/test.sh            (CI=true makes a missing service a failure, never a skip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,12 @@ dotnet test Pipeline.sln --nologo -c Release -v minimal --filter 'FullyQualified
 dotnet test tests/Pipeline.IntegrationTests --nologo -c Release -v minimal --no-build \
   2>&1 | tee -a /tmp/pipeline-dotnet-test.log || dotnet_status=$?
 
+log "readme check"
+# The README's "Run the stack" commands, verbatim, on a stack of their own (after the .NET tests: the hosts are built in
+# Release already). One PASS/FAIL/SKIP line, counted below as one test.
+readme_status=0
+scripts/readme-check.sh 2>&1 | tee /tmp/pipeline-readme-check.log || readme_status=$?
+
 log "training tests"
 python_status=0
 PYTHONPATH=training /usr/bin/python3 -m pytest training/tests -q -p no:cacheprovider \
@@ -49,12 +55,19 @@ prom_count() { { grep -c "^prometheus-rules: $1 " /tmp/pipeline-prometheus.log |
 prom_passed=$(prom_count PASS)
 prom_failed=$(prom_count FAIL)
 prom_skipped=$(prom_count SKIP)
-passed=$(( dotnet_passed + ${py_passed:-0} + prom_passed ))
-failed=$(( dotnet_failed + ${py_failed:-0} + prom_failed ))
-skipped=$(( dotnet_skipped + ${py_skipped:-0} + prom_skipped ))
+readme_count() { { grep -c "^readme-check: $1 " /tmp/pipeline-readme-check.log || true; } | awk '{print $1+0}'; }
+readme_passed=$(readme_count PASS)
+readme_failed=$(readme_count FAIL)
+readme_skipped=$(readme_count SKIP)
+# A check that died before printing its line still counts as a failure.
+if [[ $readme_status -ne 0 && $readme_failed -eq 0 ]]; then readme_failed=1; fi
+passed=$(( dotnet_passed + ${py_passed:-0} + prom_passed + readme_passed ))
+failed=$(( dotnet_failed + ${py_failed:-0} + prom_failed + readme_failed ))
+skipped=$(( dotnet_skipped + ${py_skipped:-0} + prom_skipped + readme_skipped ))
 echo
 echo "prometheus rules: ${prom_passed} passed, ${prom_failed} failed, ${prom_skipped} skipped (exit ${prometheus_status})"
 echo "dotnet: ${dotnet_passed} passed, ${dotnet_failed} failed, ${dotnet_skipped} skipped (exit ${dotnet_status})"
+echo "readme check: ${readme_passed} passed, ${readme_failed} failed, ${readme_skipped} skipped (exit ${readme_status})"
 echo "pytest: ${py_passed:-0} passed, ${py_failed:-0} failed, ${py_skipped:-0} skipped (exit ${python_status})"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-if [[ $prometheus_status -ne 0 || $dotnet_status -ne 0 || $python_status -ne 0 || $failed -ne 0 ]]; then exit 1; fi
+if [[ $prometheus_status -ne 0 || $dotnet_status -ne 0 || $readme_status -ne 0 || $python_status -ne 0 || $failed -ne 0 ]]; then exit 1; fi

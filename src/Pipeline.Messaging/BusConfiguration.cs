@@ -1,5 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 
@@ -11,8 +13,9 @@ public static class BusConfiguration
     /// <summary>
     /// Binds <see cref="RabbitMqOptions"/> (validated at start) and adds MassTransit on RabbitMQ with
     /// <see cref="UsePipelineBroker"/>. <paramref name="configureConsumers"/> adds the host's consumers; their endpoints
-    /// are configured by convention (each consumer's definition). MassTransit adds its own bus health check (tag
-    /// <c>ready</c>). A host that only sends passes nothing.
+    /// are configured by convention (each consumer's definition). A host that only sends passes nothing. Two health checks
+    /// (tag <c>ready</c>): MassTransit's own bus check (its receive endpoints) and <see cref="BrokerHealthCheck"/> (the
+    /// broker answers), which a host without receive endpoints needs to notice a broker outage at all.
     /// <para>
     /// MassTransit's anonymous usage telemetry (an HTTPS post to its vendor some minutes after the bus starts) is off: a
     /// self-hosted pipeline talks to its own broker and database only. An operator who wants to send it sets
@@ -23,6 +26,9 @@ public static class BusConfiguration
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<BrokerHealthCheck>();
+        services.AddHealthChecks().Add(new HealthCheckRegistration(BrokerHealthCheck.Name,
+            sp => sp.GetRequiredService<BrokerHealthCheck>(), failureStatus: null, tags: ["ready"]));
         services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();

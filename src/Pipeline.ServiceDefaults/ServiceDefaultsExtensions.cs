@@ -26,15 +26,26 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>The readiness endpoint: every check (broker, database, queues, model pack), 503 unless all are healthy.</summary>
+    public const string ReadinessPath = "/healthz";
+
+    /// <summary>The liveness endpoint: 200 while the process answers HTTP, whatever its dependencies say.</summary>
+    public const string LivenessPath = "/alive";
+
     /// <summary>
-    /// <c>/healthz</c>: every check (broker, database, model pack), JSON per check, 503 when one fails;
-    /// <c>/alive</c>: the process answers (liveness, no dependencies). Both anonymous.
+    /// <see cref="ReadinessPath"/> (JSON per check) and <see cref="LivenessPath"/> (no checks), both anonymous.
+    /// Readiness answers 503 for <see cref="HealthStatus.Degraded"/> too, not only for Unhealthy: MassTransit reports its bus
+    /// Degraded while some of its receive endpoints are down (Unhealthy only once all of them are), which ASP.NET Core
+    /// would answer with 200, so a worker whose job queue lost the broker would stay "ready". An orchestrator takes such a
+    /// host out of service and leaves it running (liveness), as it reconnects by itself.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteReport }).AllowAnonymous();
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        var readiness = new HealthCheckOptions { ResponseWriter = WriteReport };
+        readiness.ResultStatusCodes[HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable;
+        app.MapHealthChecks(ReadinessPath, readiness).AllowAnonymous();
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         return app;
     }
 

@@ -10,32 +10,13 @@ public static class PostgresEnvironment
 {
     public const string Variable = "PIPELINE_TEST_POSTGRES";
 
-    public static readonly string? ConnectionString = Find();
+    public static readonly string? ConnectionString = ServicesFile.Get(Variable);
 
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The connection string; throws when there is none (only reached under CI=true, where <see cref="PostgresFactAttribute"/> does not skip).</summary>
     public static string Require() => ConnectionString ?? throw new InvalidOperationException(
         $"{Variable} is not set and CI=true: a missing service in CI is a failure. Run `source scripts/start-services.sh` first.");
-
-    private static string? Find()
-    {
-        var value = Environment.GetEnvironmentVariable(Variable);
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            return value;
-        }
-
-        var file = Environment.GetEnvironmentVariable("PIPELINE_SERVICES_ENV") ?? "/tmp/pipeline-services.env";
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-
-        var prefix = $"export {Variable}=";
-        var line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-        return line?[prefix.Length..].Trim('\'', '"');
-    }
 }
 
 /// <summary>

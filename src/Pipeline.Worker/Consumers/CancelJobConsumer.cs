@@ -35,7 +35,7 @@ public sealed partial class CancelJobConsumer(IJobStore jobs, JobOutcomes outcom
         await outcomes.CanceledAsync(context, message.JobId, transition.Job, message.Reason, context.CancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Cancel of job {JobId} not applied: it is {Status}")]
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "Cancel of job {JobId} not applied: it is {Status}")]
     private static partial void LogNotApplied(ILogger logger, string jobId, JobStatus? status);
 }
 

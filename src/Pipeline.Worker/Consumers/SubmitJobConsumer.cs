@@ -74,7 +74,6 @@ public sealed partial class SubmitJobConsumer(
         {
             var (keys, metadata) = await ComputeAsync(context, message, registration.Token).ConfigureAwait(false);
             await outcomes.SucceededAsync(context, message, keys, metadata, receivedAt, stopping).ConfigureAwait(false);
-            LogSucceeded(logger, message.JobId, metadata.StepsUsed, started.Job!.Attempts);
         }
         catch (InvalidJobException e)
         {
@@ -86,8 +85,8 @@ public sealed partial class SubmitJobConsumer(
         }
         catch (OperationCanceledException) when (registration.CanceledByRequest && !stopping.IsCancellationRequested)
         {
-            // The cancel consumer already recorded 'canceled' and announced it; the engine stopped between iterations.
-            LogCanceled(logger, message.JobId);
+            // The cancel consumer already recorded 'canceled', announced and logged it; the engine stopped between iterations.
+            LogStoppedByCancel(logger, message.JobId);
         }
     }
 
@@ -127,21 +126,14 @@ public sealed partial class SubmitJobConsumer(
         LogSkipped(logger, message.JobId, JobStatus.Succeeded);
     }
 
-    private Task FailAsync(ConsumeContext context, SubmitJob message, string code, string reason)
-    {
-        LogRejected(logger, message.JobId, code, reason);
-        return outcomes.FailedAsync(context, message, new JobFailure(code, reason, Retryable: false), context.CancellationToken);
-    }
+    /// <summary>Bad input: the job fails at once, not retryable (<see cref="JobOutcomes"/> logs it).</summary>
+    private Task FailAsync(ConsumeContext context, SubmitJob message, string code, string reason) =>
+        outcomes.FailedAsync(context, message, new JobFailure(code, reason, Retryable: false), context.CancellationToken);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded with {StepsUsed} steps (attempt {Attempt})")]
-    private static partial void LogSucceeded(ILogger logger, string jobId, int stepsUsed, int attempt);
-
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Job {JobId} rejected: {Code}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string jobId, string code, string reason);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Job {JobId} is {Status} already; message acknowledged without running it")]
+    // Both Debug: the job's outcome was logged once already, where it was recorded (JobOutcomes).
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "Job {JobId} is {Status} already; message acknowledged without running it")]
     private static partial void LogSkipped(ILogger logger, string jobId, JobStatus? status);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Job {JobId} canceled while running")]
-    private static partial void LogCanceled(ILogger logger, string jobId);
+    [LoggerMessage(EventId = 19, Level = LogLevel.Debug, Message = "Job {JobId} stopped running: it was canceled")]
+    private static partial void LogStoppedByCancel(ILogger logger, string jobId);
 }

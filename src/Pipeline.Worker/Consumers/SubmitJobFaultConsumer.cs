@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Storage.Jobs;
 using Pipeline.Worker.Jobs;
@@ -10,7 +9,7 @@ namespace Pipeline.Worker.Consumers;
 /// A job message that outlasted every retry went to <c>pipeline-jobs_error</c>; MassTransit publishes its
 /// <see cref="Fault{T}"/>, and this records the job as failed (retryable) with the reason and announces it.
 /// </summary>
-public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, ILogger<SubmitJobFaultConsumer> logger) : IConsumer<Fault<SubmitJob>>
+public sealed class SubmitJobFaultConsumer(JobOutcomes outcomes) : IConsumer<Fault<SubmitJob>>
 {
     /// <summary>The code of a job that failed for a reason of the system, not of its input.</summary>
     public const string InternalError = "internal_error";
@@ -28,13 +27,10 @@ public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, ILogger
         }
 
         var reason = exception is null ? "the job failed after every retry" : $"{exception.ExceptionType}: {exception.Message}";
-        LogFailed(logger, job.JobId, reason);
+        // JobOutcomes logs the failure (an error: retryable, the system's fault); MassTransit logged each retry and the fault.
         await outcomes.FailedAsync(context, job,
             new JobFailure(InternalError, $"failed after every retry: {reason}", Retryable: true), context.CancellationToken).ConfigureAwait(false);
     }
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Job {JobId} failed after every retry: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string jobId, string reason);
 }
 
 /// <summary>The fault consumer's queue.</summary>

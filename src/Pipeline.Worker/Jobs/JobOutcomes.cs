@@ -15,6 +15,11 @@ namespace Pipeline.Worker.Jobs;
 /// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
 /// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
 /// job) hands the webhook again under the same event id, for the receiver to deduplicate.
+/// <para>
+/// Each outcome is logged here, once, where it is recorded: one line per job that succeeded (Information), failed (Warning
+/// for bad input, Error for a fault of the system) or was canceled (Information). Everything else about a job (skipped
+/// redeliveries, announcements repeated, the engine's own view) is Debug, so a worker's log is one line per job.
+/// </para>
 /// </summary>
 public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, TimeProvider time, ILogger<JobOutcomes> logger)
 {
@@ -27,6 +32,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         if (transition.Job?.Status != JobStatus.Succeeded)
         {
             // Canceled (or failed) while it ran: the record keeps that outcome and no completion is announced.
+            LogNotSucceeded(logger, job.JobId, transition.Job?.Status);
             return;
         }
 
@@ -63,12 +69,23 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             CompletedAt = now,
         };
         await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
+        if (transition.Applied)
+        {
+            LogSucceeded(logger, job.JobId, metadata.StepsUsed, completed.Timings.TotalMs, transition.Job.Attempts);
+        }
+        else
+        {
+            LogAnnouncedAgain(logger, job.JobId);
+        }
+
         Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(completed, url));
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Marks <paramref name="job"/> failed and publishes <see cref="JobFailed"/> (and its webhook) when this call failed it.
+    /// A retryable failure is the system's (an internal error after every retry): logged as an error; a failure that is
+    /// not retryable is the job's input: a warning.
     /// </summary>
     public async Task FailedAsync(IPublishEndpoint publish, SubmitJob job, JobFailure failure, CancellationToken cancellationToken)
     {
@@ -78,11 +95,13 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         var transition = await jobs.MarkFailedAsync(job.JobId, failure, cancellationToken).ConfigureAwait(false);
         if (!transition.Applied)
         {
+            LogNotFailed(logger, job.JobId, failure.Code, transition.Job?.Status);
             return;
         }
 
         done.Add();
 
+        LogFailed(logger, failure.Retryable ? LogLevel.Error : LogLevel.Warning, job.JobId, failure.Code, failure.Message);
         var failed = new JobFailed
         {
             JobId = job.JobId,
@@ -113,6 +132,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             CanceledAt = time.GetUtcNow(),
         };
         await publish.Publish(canceled, cancellationToken).ConfigureAwait(false);
+        LogCanceled(logger, jobId, reason ?? "no reason given");
         Notify(CallbackOf(record), jobId, url => WebhookEvents.For(canceled, url));
         await CompleteBatchAsync(publish, record?.BatchId, cancellationToken).ConfigureAwait(false);
     }
@@ -195,6 +215,24 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             LogNotQueued(logger, webhook.EventType, subjectId);
         }
     }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded: {StepsUsed} steps, {TotalMs:F0} ms after submission (attempt {Attempt})")]
+    private static partial void LogSucceeded(ILogger logger, string jobId, int stepsUsed, double totalMs, int attempt);
+
+    [LoggerMessage(EventId = 11, Message = "Job {JobId} failed: {Code}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, LogLevel level, string jobId, string code, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Job {JobId} canceled: {Reason}")]
+    private static partial void LogCanceled(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "Job {JobId} succeeded already; its completion is announced again")]
+    private static partial void LogAnnouncedAgain(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Debug, Message = "Job {JobId} is {Status}: its result is kept, no completion is announced")]
+    private static partial void LogNotSucceeded(ILogger logger, string jobId, JobStatus? status);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Job {JobId} not marked failed ({Code}): it is {Status}")]
+    private static partial void LogNotFailed(ILogger logger, string jobId, string code, JobStatus? status);
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Callback URL '{Url}' of {SubjectId} cannot be called: {Reason}")]
     private static partial void LogBadCallback(ILogger logger, string subjectId, string url, string reason);

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Pipeline.IntegrationTests.Infrastructure;
+namespace Pipeline.TestSupport;
 
 /// <summary>
-/// A loopback TCP forwarder a test can cut: while cut, open connections are reset and new ones refused — a database
-/// outage for the hosts that connect through it, without touching the shared PostgreSQL server.
+/// A loopback TCP forwarder a test can cut: while cut, open connections are reset and new ones refused — an outage of
+/// the service behind it (PostgreSQL, RabbitMQ) for the hosts that connect through it, without touching the shared server.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
