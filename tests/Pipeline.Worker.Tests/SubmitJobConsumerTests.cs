@@ -34,6 +34,8 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddSingleton<JobRejections>();
+        services.AddSingleton<JobLeases>();
         services.AddSingleton<Pipeline.Webhooks.IWebhookPublisher>(new RecordingWebhookPublisher());
         services.AddOptions<WorkerOptions>().Configure(o =>
         {

@@ -15,21 +15,50 @@ namespace Pipeline.Worker.Jobs;
 /// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
 /// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
 /// job) hands the webhook again under the same event id, for the receiver to deduplicate.
+/// <para>
+/// <see cref="JobCompleted"/> is published once per job id: only the worker holding the job's lease can mark it
+/// succeeded, only the call that did so (or, if that worker died before announcing, the one that took the lease over)
+/// announces it, and the announcement ends the lease (<see cref="IJobStore.MarkAnnouncedAsync"/>), after which no one
+/// announces the job again. The one way to a second announcement is a worker dying in the instant between a confirmed
+/// publish and that record write; the one way to none is the broker refusing the publish through every retry.
+/// </para>
 /// </summary>
 public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, TimeProvider time, ILogger<JobOutcomes> logger)
 {
-    /// <summary>Marks the job succeeded with <paramref name="metadata"/>'s steps and publishes <see cref="JobCompleted"/>.</summary>
+    /// <summary>
+    /// Marks the job succeeded with <paramref name="metadata"/>'s steps, as the holder of its lease, and announces it
+    /// (<see cref="AnnounceSucceededAsync"/>). Nothing is announced when the job was canceled or failed while it ran, or
+    /// another worker took it over.
+    /// </summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
-        DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
     {
-        var transition = await jobs.MarkSucceededAsync(job.JobId, new JobSuccess(keys.ResultKey, metadata.StepsUsed), cancellationToken)
+        ArgumentNullException.ThrowIfNull(job);
+        var transition = await jobs.MarkSucceededAsync(job.JobId, leaseHolder, new JobSuccess(keys.ResultKey, metadata.StepsUsed), cancellationToken)
             .ConfigureAwait(false);
-        if (transition.Job?.Status != JobStatus.Succeeded)
+        // Not applied, yet succeeded under this holder's unannounced lease: a retried write whose first commit landed; still ours.
+        var ours = transition.Job is { Status: JobStatus.Succeeded } record && record.LeasedBy == leaseHolder
+            && (transition.Applied || record.LeaseExpiresAt is not null);
+        if (!ours)
         {
-            // Canceled (or failed) while it ran: the record keeps that outcome and no completion is announced.
             return;
         }
 
+        await AnnounceSucceededAsync(publish, job, keys, metadata, receivedAt, leaseHolder, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="JobCompleted"/> for a succeeded job whose lease <paramref name="leaseHolder"/> holds (it just
+    /// marked it succeeded, or took the announcement over from a worker that died first), hands the webhook over, ends the
+    /// lease — the job counts as announced from then on — and completes the job's batch if it was the last.
+    /// </summary>
+    public async Task AnnounceSucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
+        DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(metadata);
         var now = time.GetUtcNow();
         var submittedAt = job.SubmittedAt ?? receivedAt;
         var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
@@ -59,6 +88,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         };
         await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
         Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(completed, url));
+        await jobs.MarkAnnouncedAsync(job.JobId, leaseHolder, cancellationToken).ConfigureAwait(false);
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
