@@ -13,8 +13,9 @@ namespace Pipeline.Worker.Jobs;
 /// Records a job's end and announces it: the record first, then the event, then the batch's completion, so whoever
 /// reacts to an event finds the record already written. After each event is published, a job's or batch's callback URL
 /// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
-/// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
-/// job) hands the webhook again under the same event id, for the receiver to deduplicate.
+/// and returns at once, so a slow or failing receiver never holds up a job. An event published twice (a cancel
+/// announced by every worker that recorded it, or the rare second JobCompleted below) hands the webhook again under the
+/// same event id, for the receiver to deduplicate.
 /// <para>
 /// <see cref="JobCompleted"/> is published once per job id: only the worker holding the job's lease can mark it
 /// succeeded, only the call that did so (or, if that worker died before announcing, the one that took the lease over)
