@@ -100,4 +100,10 @@ public static class ContractErrorCodes
 
     /// <summary>A sampler's confidence-noise setting (set by hosts, never by a message) not finite or below 0.</summary>
     public const string InvalidConfidenceNoise = "invalid_confidence_noise";
+
+    /// <summary>
+    /// A job message that names a valid job id but cannot be read as a job (a field of the wrong type, a required field
+    /// missing or null): the worker records the job as failed with this code and a sentence naming the field.
+    /// </summary>
+    public const string MalformedMessage = "malformed_message";
 }

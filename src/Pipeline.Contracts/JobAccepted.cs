@@ -1,6 +1,9 @@
 namespace Pipeline.Contracts;
 
-/// <summary>Event: a worker recorded the job (status <c>queued</c>) and will run it. Published once per new job id.</summary>
+/// <summary>
+/// Event: a worker took the job (its lease on the record) and is about to run it. Published each time a worker starts
+/// the job: once, unless the worker died and another took the job over after its lease expired.
+/// </summary>
 public sealed record JobAccepted
 {
     /// <summary>The job.</summary>
@@ -18,6 +21,6 @@ public sealed record JobAccepted
     /// <summary>The model pack requested, or null for the default pack.</summary>
     public string? ModelPack { get; init; }
 
-    /// <summary>When the job was recorded.</summary>
+    /// <summary>When the worker took the job.</summary>
     public required DateTimeOffset AcceptedAt { get; init; }
 }

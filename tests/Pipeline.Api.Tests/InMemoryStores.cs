@@ -92,12 +92,22 @@ internal sealed class InMemoryJobStore : IJobStore
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
-    public Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
+        CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
 
     public Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
-    public Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default) =>
+    public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
     public Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default) =>

@@ -81,16 +81,20 @@ public sealed class PipelineFlowTests
         await PublishRawAsync(stack, "{ not json at all", priority: 5);
         await PublishRawAsync(stack, """{"jobId":"../../etc","kind":"generation"}""", priority: 5);
         await PublishRawAsync(stack, """{"jobId":"poison-kind","kind":"painting"}""", priority: 5);
+        await PublishRawAsync(stack, """{"jobId":"poison-mistyped","kind":"generation","seed":"forty-two"}""", priority: 5);
         await stack.Client.SubmitAsync(TestJobs.Variation("poison-undecodable", notAnImage));
         await stack.Client.SubmitAsync(TestJobs.Variation("poison-missing-input", missing));
         await stack.Client.SubmitAsync(new { jobId = "poison-unknown-pack", kind = "generation", modelPack = "no-such-pack", steps = 2 });
         await stack.Client.SubmitAsync(TestJobs.Generation("poison-then-good", steps: 3));
 
         var jobs = await stack.Client.WaitForAllAsync(
-            ["poison-kind", "poison-undecodable", "poison-missing-input", "poison-unknown-pack", "poison-then-good"], TimeSpan.FromSeconds(90));
+            ["poison-kind", "poison-mistyped", "poison-undecodable", "poison-missing-input", "poison-unknown-pack", "poison-then-good"],
+            TimeSpan.FromSeconds(90));
 
         Assert.Equal("succeeded", jobs["poison-then-good"]["status"]!.GetValue<string>());
         AssertFailed(jobs["poison-kind"], ContractErrorCodes.UnknownKind);
+        AssertFailed(jobs["poison-mistyped"], ContractErrorCodes.MalformedMessage);
+        Assert.Contains("'seed'", jobs["poison-mistyped"]["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         AssertFailed(jobs["poison-undecodable"], "image_undecodable");
         AssertFailed(jobs["poison-missing-input"], "input_not_found");
         AssertFailed(jobs["poison-unknown-pack"], "unknown_model");

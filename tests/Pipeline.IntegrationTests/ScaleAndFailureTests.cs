@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Pipeline.Contracts;
 using Pipeline.IntegrationTests.Infrastructure;
 
 namespace Pipeline.IntegrationTests;
@@ -31,7 +32,12 @@ public sealed class ScaleAndFailureTests
     public async Task WorkerKilled_MidBatch_ItsJobsRedeliveredAndFinishedOnTheOther()
     {
         await using var pipeline = await TestPipeline.StartAsync("sigkill");
-        var slow = new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "4", ["Logging:LogLevel:Pipeline"] = "Information" };
+        var tap = await EventTap.StartAsync(pipeline, nameof(JobAccepted), nameof(JobCompleted));
+        // A short lease: the survivor takes the victim's jobs over 3 s after the kill.
+        var slow = new Dictionary<string, string?>
+        {
+            ["Pipeline:Worker:Capacity"] = "4", ["Pipeline:Worker:LeaseDuration"] = "00:00:03", ["Logging:LogLevel:Pipeline"] = "Information",
+        };
         var ids = await SubmitQueuedAsync(pipeline, "kill", 120);
 
         // The victim alone first: once it has finished a couple, its slots and prefetch hold running, unacknowledged jobs
@@ -50,6 +56,16 @@ public sealed class ScaleAndFailureTests
             $"no job was redelivered; attempts: {string.Join(", ", attempts.Select(a => $"{a.Key}x{a.Value}"))}; victim log {victim.LogPath}");
         await AssertResultsMatchRecordsAsync(pipeline, jobs);
         Assert.False(survivor.HasExited);
+
+        // Computed once: only the jobs the victim held when it died ran a second time (capacity 4 + 1 in flight at most),
+        // every start was announced, and each job was announced completed exactly once.
+        await Poll.UntilAsync(async () => await pipeline.QueueDepthAsync(PipelineEndpoints.JobQueue) == 0, Deadline, () => "every copy handled");
+        var extraStarts = jobs.Values.Sum(job => job["attempts"]!.GetValue<int>() - 1);
+        Assert.InRange(extraStarts, 1, 5);
+        var accepted = await tap.CountAsync(nameof(JobAccepted));
+        var completed = await tap.CountAsync(nameof(JobCompleted));
+        Assert.All(ids, id => Assert.Equal((id, 1), (id, completed.GetValueOrDefault(id))));
+        Assert.All(ids, id => Assert.InRange(accepted.GetValueOrDefault(id), 1, jobs[id]["attempts"]!.GetValue<int>()));
     }
 
     [LocalBrokerFact]

@@ -15,6 +15,9 @@ namespace Pipeline.Scheduler.Tests;
 /// </summary>
 internal sealed class FakeWorker(IJobStore jobs, IResultStore results, FakeWorkerSettings settings) : IConsumer<SubmitBatch>
 {
+    /// <summary>The lease holder id the fake runs its jobs under, as a worker does.</summary>
+    private const string LeaseHolder = "fake-worker";
+
     public async Task Consume(ConsumeContext<SubmitBatch> context)
     {
         var batch = context.Message;
@@ -24,7 +27,7 @@ internal sealed class FakeWorker(IJobStore jobs, IResultStore results, FakeWorke
         {
             var job = batch.Jobs[i];
             await jobs.InsertAsync(NewJob.From(job));
-            await jobs.MarkRunningAsync(job.JobId);
+            await jobs.TryLeaseAsync(job.JobId, LeaseHolder, TimeSpan.FromMinutes(1));
             if (settings.FailJobIds.Contains(job.JobId))
             {
                 await jobs.MarkFailedAsync(job.JobId, new JobFailure("image_undecodable", "fake failure", false));
@@ -45,7 +48,8 @@ internal sealed class FakeWorker(IJobStore jobs, IResultStore results, FakeWorke
                 order = "reference",
             });
             var write = await results.WriteAsync(job.JobId, new ResultFiles(png, new long[] { 1, 2, 3 }, metadata));
-            await jobs.MarkSucceededAsync(job.JobId, new JobSuccess(write.Keys.ResultKey, 24));
+            await jobs.MarkSucceededAsync(job.JobId, LeaseHolder, new JobSuccess(write.Keys.ResultKey, 24));
+            await jobs.MarkAnnouncedAsync(job.JobId, LeaseHolder);
         }
 
         var completed = await jobs.TryCompleteBatchAsync(batch.BatchId);

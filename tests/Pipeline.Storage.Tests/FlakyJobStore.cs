@@ -30,9 +30,12 @@ internal sealed class FlakyJobStore(int failures, Func<Exception> failure) : IJo
     }
 
     public Task<JobInsert> InsertAsync(NewJob job, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<BatchInsert> InsertBatchAsync(NewBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -118,7 +118,7 @@ public sealed class FleetStoreTests
         await using var db = await PostgresSchema.CreateAsync();
         var t0 = new DateTimeOffset(2025, 6, 1, 11, 0, 0, TimeSpan.Zero);
         await db.Store.InsertAsync(Job("started-first", "interactive", t0));
-        await db.Store.MarkRunningAsync("started-first");
+        await db.Store.TryLeaseAsync("started-first", "worker-1", TimeSpan.FromMinutes(5));
         await db.Store.InsertAsync(Job("b2", "bulk", t0.AddSeconds(2)));
         await db.Store.InsertAsync(Job("b1", "bulk", t0.AddSeconds(1)));
         await db.Store.InsertAsync(Job("s1", "standard", t0.AddSeconds(3)));
@@ -152,15 +152,19 @@ public sealed class FleetStoreTests
             await db.Store.InsertAsync(Job(id, "standard", db.Time.GetUtcNow()));
         }
 
-        await db.Store.MarkSucceededAsync("old", new JobSuccess("r/old", 4));
+        await db.Store.TryLeaseAsync("old", "worker-1", TimeSpan.FromMinutes(5));
+        await db.Store.MarkSucceededAsync("old", "worker-1", new JobSuccess("r/old", 4));
         db.Time.Advance(TimeSpan.FromSeconds(61));
-        await db.Store.MarkSucceededAsync("ok1", new JobSuccess("r/ok1", 4));
-        await db.Store.MarkSucceededAsync("ok2", new JobSuccess("r/ok2", 4));
+        await db.Store.TryLeaseAsync("ok1", "worker-1", TimeSpan.FromMinutes(5));
+        await db.Store.MarkSucceededAsync("ok1", "worker-1", new JobSuccess("r/ok1", 4));
+        await db.Store.TryLeaseAsync("ok2", "worker-1", TimeSpan.FromMinutes(5));
+        await db.Store.MarkSucceededAsync("ok2", "worker-1", new JobSuccess("r/ok2", 4));
         db.Time.Advance(TimeSpan.FromSeconds(30));
-        await db.Store.MarkSucceededAsync("ok3", new JobSuccess("r/ok3", 4));
+        await db.Store.TryLeaseAsync("ok3", "worker-1", TimeSpan.FromMinutes(5));
+        await db.Store.MarkSucceededAsync("ok3", "worker-1", new JobSuccess("r/ok3", 4));
         await db.Store.MarkFailedAsync("bad", new JobFailure("internal_error", "boom", false));
         await db.Store.CancelAsync("stopped", "user");
-        await db.Store.MarkRunningAsync("still-running");
+        await db.Store.TryLeaseAsync("still-running", "worker-1", TimeSpan.FromMinutes(5));
 
         var throughput = await Fleet(db).GetThroughputAsync(TimeSpan.FromMinutes(1));
 

@@ -5,6 +5,9 @@ namespace Pipeline.Storage.Tests;
 
 public sealed class JobStoreTests
 {
+    private const string Worker = "worker-a";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
     private static NewJob Job(string id, string? batchId = null, long seed = 1) => NewJob.From(new SubmitJob
     {
         JobId = id,
@@ -36,7 +39,7 @@ public sealed class JobStoreTests
     {
         await using var db = await PostgresSchema.CreateAsync();
         var first = await db.Store.InsertAsync(Job("j1", seed: 1));
-        await db.Store.MarkRunningAsync("j1");
+        await db.Store.TryLeaseAsync("j1", Worker, Lease);
 
         var again = await db.Store.InsertAsync(Job("j1", seed: 2));
 
@@ -62,15 +65,16 @@ public sealed class JobStoreTests
     {
         await using var db = await PostgresSchema.CreateAsync();
         await db.Store.InsertAsync(Job("j1"));
-        Assert.True((await db.Store.MarkRunningAsync("j1")).Applied);
+        Assert.True((await db.Store.TryLeaseAsync("j1", Worker, Lease)).Applied);
         db.Time.Advance(TimeSpan.FromSeconds(5));
-        var done = await db.Store.MarkSucceededAsync("j1", new JobSuccess("results/j1", 16));
+        var done = await db.Store.MarkSucceededAsync("j1", Worker, new JobSuccess("results/j1", 16));
         Assert.True(done.Applied);
+        var announced = await db.Store.MarkAnnouncedAsync("j1", Worker);
 
         db.Time.Advance(TimeSpan.FromSeconds(5));
-        var lateRunning = await db.Store.MarkRunningAsync("j1");
+        var lateRunning = await db.Store.TryLeaseAsync("j1", Worker, Lease);
         var lateProgress = await db.Store.ReportProgressAsync("j1", 3, 64);
-        var secondSuccess = await db.Store.MarkSucceededAsync("j1", new JobSuccess("results/other", 64));
+        var secondSuccess = await db.Store.MarkSucceededAsync("j1", Worker, new JobSuccess("results/other", 64));
         var lateFailure = await db.Store.MarkFailedAsync("j1", new JobFailure("internal_error", "boom", true));
         var lateCancel = await db.Store.CancelAsync("j1", "too late");
 
@@ -83,18 +87,18 @@ public sealed class JobStoreTests
         Assert.Equal(1, job.Attempts);
         Assert.Null(job.ErrorCode);
         Assert.Equal(done.Job!.FinishedAt, job.FinishedAt);
-        Assert.Equal(done.Job, lateCancel.Job);
+        Assert.Equal(announced.Job, lateCancel.Job);
     }
 
     [PostgresFact]
-    public async Task MarkRunningAsync_Redelivery_CountsAttemptsAndKeepsFirstStart()
+    public async Task TryLeaseAsync_SameHolderAgain_CountsAttemptsAndKeepsFirstStart()
     {
         await using var db = await PostgresSchema.CreateAsync();
         await db.Store.InsertAsync(Job("j1"));
-        var first = await db.Store.MarkRunningAsync("j1");
+        var first = await db.Store.TryLeaseAsync("j1", Worker, Lease);
         db.Time.Advance(TimeSpan.FromMinutes(1));
 
-        var second = await db.Store.MarkRunningAsync("j1");
+        var second = await db.Store.TryLeaseAsync("j1", Worker, Lease);
 
         Assert.True(second.Applied);
         Assert.Equal(2, second.Job!.Attempts);
@@ -125,8 +129,8 @@ public sealed class JobStoreTests
         await db.Store.InsertAsync(Job("j1"));
 
         var cancel = await db.Store.CancelAsync("j1", "user asked");
-        var start = await db.Store.MarkRunningAsync("j1");
-        var finish = await db.Store.MarkSucceededAsync("j1", new JobSuccess("results/j1", 8));
+        var start = await db.Store.TryLeaseAsync("j1", Worker, Lease);
+        var finish = await db.Store.MarkSucceededAsync("j1", Worker, new JobSuccess("results/j1", 8));
 
         Assert.True(cancel.Applied);
         Assert.False(start.Applied);
@@ -142,7 +146,7 @@ public sealed class JobStoreTests
         await using var db = await PostgresSchema.CreateAsync();
         await db.Store.InsertAsync(Job("j1"));
         Assert.False((await db.Store.ReportProgressAsync("j1", 1, 10)).Applied); // still queued
-        await db.Store.MarkRunningAsync("j1");
+        await db.Store.TryLeaseAsync("j1", Worker, Lease);
 
         Assert.True((await db.Store.ReportProgressAsync("j1", 5, 10)).Applied);
         var stale = await db.Store.ReportProgressAsync("j1", 4, 10);
@@ -160,7 +164,7 @@ public sealed class JobStoreTests
     {
         await using var db = await PostgresSchema.CreateAsync();
 
-        var transition = await db.Store.MarkRunningAsync("nope");
+        var transition = await db.Store.TryLeaseAsync("nope", Worker, Lease);
 
         Assert.False(transition.Applied);
         Assert.True(transition.NotFound);
@@ -191,9 +195,10 @@ public sealed class JobStoreTests
         }
 
         await db.Store.InsertAsync(Job("other"));
-        await db.Store.MarkSucceededAsync("b1-0", new JobSuccess("results/b1-0", 8));
+        await db.Store.TryLeaseAsync("b1-0", Worker, Lease);
+        await db.Store.MarkSucceededAsync("b1-0", Worker, new JobSuccess("results/b1-0", 8));
         await db.Store.MarkFailedAsync("b1-1", new JobFailure("unknown_model", "no such pack", false));
-        await db.Store.MarkRunningAsync("b1-2");
+        await db.Store.TryLeaseAsync("b1-2", Worker, Lease);
 
         var open = (await db.Store.GetBatchAsync("b1"))!;
         Assert.Equal(new BatchCounts(Queued: 0, Running: 1, Succeeded: 1, Failed: 1, Canceled: 0), open.Counts);
@@ -219,7 +224,8 @@ public sealed class JobStoreTests
         await db.Store.InsertAsync(Job("j1", "b1"));
         var implicitBatch = (await db.Store.GetBatchAsync("b1"))!;
         Assert.Null(implicitBatch.ExpectedJobs);
-        await db.Store.MarkSucceededAsync("j1", new JobSuccess("results/j1", 8));
+        await db.Store.TryLeaseAsync("j1", Worker, Lease);
+        await db.Store.MarkSucceededAsync("j1", Worker, new JobSuccess("results/j1", 8));
         Assert.Null(await db.Store.TryCompleteBatchAsync("b1")); // open-ended: never completes by itself
 
         var insert = await db.Store.InsertBatchAsync(new NewBatch { BatchId = "b1", ExpectedJobs = 1 });

@@ -19,7 +19,7 @@ public sealed class JobSeedsAndRegistryTests
     public void Cancel_RegisteredJob_TokenFiresAndMarkedAsRequested()
     {
         var running = new RunningJobs();
-        using var registration = running.Register("j", CancellationToken.None);
+        using var registration = running.TryRegister("j", CancellationToken.None)!;
 
         Assert.True(running.Cancel("j"));
         Assert.True(registration.Token.IsCancellationRequested);
@@ -28,11 +28,23 @@ public sealed class JobSeedsAndRegistryTests
     }
 
     [Fact]
+    public void TryRegister_JobRegisteredAlready_NullUntilTheFirstIsDisposed()
+    {
+        var running = new RunningJobs();
+        var first = running.TryRegister("j", CancellationToken.None)!;
+
+        Assert.Null(running.TryRegister("j", CancellationToken.None));
+        first.Dispose();
+        using var second = running.TryRegister("j", CancellationToken.None);
+        Assert.NotNull(second);
+    }
+
+    [Fact]
     public void Register_WorkerStopping_TokenFiresButNotAsCancelRequest()
     {
         using var stopping = new CancellationTokenSource();
         var running = new RunningJobs();
-        using var registration = running.Register("j", stopping.Token);
+        using var registration = running.TryRegister("j", stopping.Token)!;
 
         stopping.Cancel();
 
@@ -44,7 +56,7 @@ public sealed class JobSeedsAndRegistryTests
     public void Dispose_Registration_JobNoLongerCancellable()
     {
         var running = new RunningJobs();
-        running.Register("j", CancellationToken.None).Dispose();
+        running.TryRegister("j", CancellationToken.None)!.Dispose();
 
         Assert.False(running.Cancel("j"));
         Assert.Equal(0, running.Count);

@@ -25,7 +25,7 @@ public sealed class ProgressReporterTests : IAsyncLifetime
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
         await _jobs.InsertAsync(NewJob.From(_job));
-        await _jobs.MarkRunningAsync(_job.JobId);
+        await _jobs.TryLeaseAsync(_job.JobId, "test-worker", TimeSpan.FromMinutes(1));
     }
 
     public async Task DisposeAsync() => await _provider.DisposeAsync();

@@ -84,8 +84,8 @@ public sealed class SubmitBatchConsumerTests
             await worker.Jobs.InsertAsync(NewJob.From(job));
         }
 
-        await worker.Jobs.MarkRunningAsync("b-cut.1");
-        await worker.Jobs.MarkSucceededAsync("b-cut.1", new JobSuccess("results/b-cut.1", 4));
+        await worker.Jobs.TryLeaseAsync("b-cut.1", "test-worker", TimeSpan.FromMinutes(1));
+        await worker.Jobs.MarkSucceededAsync("b-cut.1", "test-worker", new JobSuccess("results/b-cut.1", 4));
 
         await SendAsync(worker, batch);
 

@@ -35,6 +35,8 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
         services.AddSingleton<JobsDone>();
+        services.AddSingleton<JobRejections>();
+        services.AddSingleton<JobLeases>();
         services.AddSingleton<Pipeline.Webhooks.IWebhookPublisher>(new RecordingWebhookPublisher());
         services.AddOptions<WorkerOptions>().Configure(o =>
         {

@@ -20,11 +20,13 @@ internal static class BatchEndpoints
     {
         group.MapPost("/batches", SubmitAsync)
             .WithName("SubmitBatch")
-            .WithSummary("Submit up to 1000 jobs at once. Items without a jobId get <batchId>.<index>, so a retried batch is the same batch.")
+            .WithSummary("Submit up to 1000 jobs at once. Items without a jobId get <batchId>.<index>, so a retried batch is the same batch; "
+                + "the same batch id with different jobs is 409, naming the differing fields.")
             .Accepts<BatchRequest>("application/json")
             .Produces<BatchView>(StatusCodes.Status202Accepted)
             .Produces<BatchView>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/batches/{batchId}", GetAsync)
             .WithName("GetBatch")
@@ -84,6 +86,16 @@ internal static class BatchEndpoints
             return errors.ToProblem();
         }
 
+        // A repeat with different content is refused before anything is written.
+        if (await jobs.GetBatchAsync(batchId, context.RequestAborted).ConfigureAwait(false) is { } existing)
+        {
+            var differing = await BatchConflicts.FindAsync(jobs, existing, messages, request.CallbackUrl, context.RequestAborted).ConfigureAwait(false);
+            if (differing.Count > 0)
+            {
+                return IdempotencyConflict.ForBatch(batchId, differing, othersRecorded: false);
+            }
+        }
+
         var batch = await jobs.InsertBatchAsync(new NewBatch
         {
             BatchId = batchId,
@@ -92,10 +104,18 @@ internal static class BatchEndpoints
             SubmittedAt = time.GetUtcNow(),
         }, context.RequestAborted).ConfigureAwait(false);
 
-        // Every item again, also for a repeated batch: a first attempt cut short records and sends the rest now.
-        foreach (var message in messages)
+        // Every item again, also for a repeated batch: a first attempt cut short records and sends the rest now. An item
+        // can still conflict here: its id belongs to a job outside the batch, or a different submission raced this one.
+        var conflicts = new List<string>();
+        for (var i = 0; i < messages.Count; i++)
         {
-            await submitter.SubmitAsync(message, context.RequestAborted).ConfigureAwait(false);
+            var submitted = await submitter.SubmitAsync(messages[i], context.RequestAborted).ConfigureAwait(false);
+            conflicts.AddRange(submitted.DifferingFields.Select(field => BatchConflicts.ItemField(i, field)));
+        }
+
+        if (conflicts.Count > 0)
+        {
+            return IdempotencyConflict.ForBatch(batchId, conflicts, othersRecorded: true);
         }
 
         var record = await jobs.GetBatchAsync(batchId, context.RequestAborted).ConfigureAwait(false) ?? batch.Batch;

@@ -18,11 +18,13 @@ internal static class JobEndpoints
     {
         group.MapPost("/jobs", SubmitAsync)
             .WithName("SubmitJob")
-            .WithSummary("Submit a job (JSON, or multipart with a 'job' JSON field and image files). A repeated id returns the existing job.")
+            .WithSummary("Submit a job (JSON, or multipart with a 'job' JSON field and image files). A repeated id with the same request "
+                + "returns the existing job (200); with a different request, 409 naming the differing fields.")
             .Accepts<JobRequest>("application/json", "multipart/form-data")
             .Produces<JobView>(StatusCodes.Status202Accepted)
             .Produces<JobView>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         group.MapGet("/jobs/{jobId}", GetAsync).WithName("GetJob").Produces<JobView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -65,9 +67,14 @@ internal static class JobEndpoints
             return errors.ToProblem();
         }
 
-        var insert = await submitter.SubmitAsync(message, context.RequestAborted).ConfigureAwait(false);
-        var view = JobView.From(insert.Job);
-        return insert.Created ? TypedResults.Accepted(view.StatusUrl, view) : TypedResults.Ok(view);
+        var submitted = await submitter.SubmitAsync(message, context.RequestAborted).ConfigureAwait(false);
+        if (submitted.Conflicts)
+        {
+            return IdempotencyConflict.ForJob(jobId, submitted.DifferingFields);
+        }
+
+        var view = JobView.From(submitted.Job);
+        return submitted.Created ? TypedResults.Accepted(view.StatusUrl, view) : TypedResults.Ok(view);
     }
 
     private static async Task<IResult> GetAsync(string jobId, IJobStore jobs, CancellationToken cancellationToken)

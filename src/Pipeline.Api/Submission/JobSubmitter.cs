@@ -63,9 +63,10 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
 
     /// <summary>
     /// Records the job unless its id exists, and sends it when it is new or still queued, with its class's AMQP priority
-    /// (<see cref="JobSubmission"/>: the rule the worker's batch fan-out shares).
+    /// (<see cref="JobSubmission"/>: the rule the worker's batch fan-out shares). An id recorded with a different request
+    /// comes back as a conflict, unsent.
     /// </summary>
-    public Task<JobInsert> SubmitAsync(SubmitJob message, CancellationToken cancellationToken) =>
+    public Task<JobSubmissionResult> SubmitAsync(SubmitJob message, CancellationToken cancellationToken) =>
         JobSubmission.RecordAndSendAsync(jobs, message,
             (job, token) => WithinSendTimeoutAsync(timeout => sendEndpoints.SendJobAsync(job, timeout), token), cancellationToken);
 

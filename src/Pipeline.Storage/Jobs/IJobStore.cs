@@ -7,6 +7,12 @@ namespace Pipeline.Storage.Jobs;
 /// (<c>queued → running → succeeded | failed</c>, <c>queued | running → canceled</c>); a terminal status is
 /// written once and never changes. A transition that does not apply returns <see cref="JobTransition.Applied"/>
 /// = false with the record as it is, so the caller can tell "already done" from "not found".
+/// <para>
+/// A job is worked on under a <em>lease</em> (<see cref="TryLeaseAsync"/>): one worker at a time holds it, renews it
+/// while the job runs, and only the holder can mark the job succeeded; a lease that is not renewed expires, and then
+/// another worker may take the job over. A succeeded job keeps its lease until the holder has announced it
+/// (<see cref="MarkAnnouncedAsync"/>), so the announcement is made once by whoever holds the lease.
+/// </para>
 /// </summary>
 public interface IJobStore
 {
@@ -20,21 +26,52 @@ public interface IJobStore
     Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// <c>queued | running → running</c>: a worker starts (or, after a redelivery, restarts) the job; counts the
-    /// attempt. Not applied when the job has ended — the worker should then acknowledge without running it.
+    /// Takes the job's lease for <paramref name="holder"/> until now + <paramref name="duration"/>. Applied for
+    /// <list type="bullet">
+    /// <item>a <c>queued</c> job, or a <c>running</c> one whose lease expired, was given back, or is
+    /// <paramref name="holder"/>'s own: it becomes (stays) <c>running</c> and the attempt is counted — the holder runs it;</item>
+    /// <item>a <c>succeeded</c> job whose announcement lease expired or is <paramref name="holder"/>'s own: the status stays,
+    /// and the holder publishes its completion (the worker that computed it died before it could).</item>
+    /// </list>
+    /// Not applied while another worker's lease is live, or when the job has ended and been announced; the record tells which.
     /// </summary>
-    Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default);
+    Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Extends to now + <paramref name="duration"/> the leases <paramref name="holder"/> still holds among
+    /// <paramref name="jobIds"/>, and returns their ids. An id left out was lost: another worker took the job over after
+    /// the lease expired, the job was canceled or failed, or the lease was given back.
+    /// </summary>
+    Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives back <paramref name="holder"/>'s lease on a <c>running</c> job it could not finish (a fault, a shutdown), so
+    /// the next delivery of its message may take it at once instead of waiting for the lease to expire. Not applied for
+    /// a job that is not running or whose lease is someone else's.
+    /// </summary>
+    Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends <paramref name="holder"/>'s lease on a <c>succeeded</c> job once its completion has been published: from then
+    /// on the job is done and announced, and nobody announces it again.
+    /// </summary>
+    Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default);
 
     /// <summary>Records progress of a <c>running</c> job; the step only grows (a late, smaller report is ignored).</summary>
     Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default);
 
-    /// <summary><c>queued | running → succeeded</c>, once, with the result key and steps used.</summary>
-    Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// <c>running → succeeded</c>, once, with the result key and steps used — only for the lease holder, so of two workers
+    /// that computed a job (one took it over from the other) exactly one call applies. The lease stays with the holder
+    /// until it has announced the job (<see cref="MarkAnnouncedAsync"/>).
+    /// </summary>
+    Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default);
 
-    /// <summary><c>queued | running → failed</c>, once, with the reason.</summary>
+    /// <summary><c>queued | running → failed</c>, once, with the reason; ends any lease.</summary>
     Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default);
 
-    /// <summary><c>queued | running → canceled</c>, once. Not applied (and harmless) when the job has already ended.</summary>
+    /// <summary><c>queued | running → canceled</c>, once; ends any lease. Not applied (and harmless) when the job has already ended.</summary>
     Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default);
 
     /// <summary>Records a batch unless its id exists; returns whether it was new and the stored record with counts.</summary>

@@ -63,6 +63,15 @@ public sealed record JobRecord
     /// <summary>When the record last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The worker that holds the job's lease, or held it last (so, once ended, the worker that ran it); null before any.</summary>
+    public string? LeasedBy { get; init; }
+
+    /// <summary>
+    /// Until when <see cref="LeasedBy"/> holds the lease unless it renews it; null when no worker holds it (not started,
+    /// given back, failed, canceled, or succeeded and announced). See <see cref="IJobStore.TryLeaseAsync"/>.
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
     /// <summary>The recorded request as a message, read with <see cref="ContractJson.Options"/>.</summary>
     public SubmitJob ReadRequest() =>
         JsonSerializer.Deserialize<SubmitJob>(RequestJson, ContractJson.Options)

@@ -9,7 +9,8 @@ namespace Pipeline.Storage.Jobs;
 /// transitions, so concurrent workers and redelivered messages cannot move a job backwards: the row lock
 /// serializes them and the loser finds its condition false. When a write does not apply, the record is read
 /// again in a new statement (a new snapshot), so the caller sees the row as the winner left it.
-/// Timestamps come from the injected <see cref="TimeProvider"/>, not the database clock.
+/// Timestamps come from the injected <see cref="TimeProvider"/>, not the database clock; lease expiry is compared
+/// against the same clock, so a lease must last longer than the clock difference between workers.
 /// </summary>
 public sealed class PostgresJobStore : IJobStore
 {
@@ -18,8 +19,11 @@ public sealed class PostgresJobStore : IJobStore
 
     private const string Columns = """
         id, batch_id, kind, status, priority, request::text, progress_step, progress_steps, steps_used, result_key,
-        error_code, error_message, error_retryable, attempts, submitted_at, created_at, started_at, finished_at, updated_at
+        error_code, error_message, error_retryable, attempts, submitted_at, created_at, started_at, finished_at, updated_at,
+        leased_by, lease_expires_at
         """;
+
+    private const int MaxHolder = 200;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
@@ -100,11 +104,84 @@ public sealed class PostgresJobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default) =>
-        TransitionAsync(jobId, """
-            status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now), updated_at = @now
-            WHERE id = @id AND status IN ('queued', 'running')
-            """, cancellationToken);
+    public Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        EnsureHolder(holder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        // SET expressions read the row as it was, so the CASEs see the old status. The row lock serializes takers: of
+        // two workers racing for one job, the second finds the first's live lease and its condition false.
+        return TransitionAsync(jobId, """
+            leased_by = @holder, lease_expires_at = @expires,
+            status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,
+            attempts = CASE WHEN status = 'succeeded' THEN attempts ELSE attempts + 1 END,
+            started_at = COALESCE(started_at, @now), updated_at = @now
+            WHERE id = @id AND (
+                status = 'queued'
+                OR (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= @now OR leased_by = @holder))
+                OR (status = 'succeeded' AND lease_expires_at IS NOT NULL AND (lease_expires_at <= @now OR leased_by = @holder)))
+            """, cancellationToken, ("holder", holder), ("expires", Now() + duration));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
+        CancellationToken cancellationToken = default)
+    {
+        EnsureHolder(holder);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        if (jobIds.Count == 0)
+        {
+            return held;
+        }
+
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // A given-back lease (null) stays given back: renewal never revives it.
+            var command = new NpgsqlCommand($"""
+                UPDATE {_jobs} SET lease_expires_at = @expires
+                WHERE id = ANY(@ids) AND leased_by = @holder AND lease_expires_at IS NOT NULL
+                RETURNING id
+                """, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("ids", jobIds.ToArray());
+                command.Parameters.AddWithValue("holder", holder);
+                command.Parameters.AddWithValue("expires", Now() + duration);
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        held.Add(reader.GetString(0));
+                    }
+                }
+            }
+        }
+
+        return held;
+    }
+
+    /// <inheritdoc />
+    public Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default)
+    {
+        EnsureHolder(holder);
+        return TransitionAsync(jobId, """
+            lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'running' AND leased_by = @holder AND lease_expires_at IS NOT NULL
+            """, cancellationToken, ("holder", holder));
+    }
+
+    /// <inheritdoc />
+    public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default)
+    {
+        EnsureHolder(holder);
+        return TransitionAsync(jobId, """
+            lease_expires_at = NULL
+            WHERE id = @id AND status = 'succeeded' AND leased_by = @holder AND lease_expires_at IS NOT NULL
+            """, cancellationToken, ("holder", holder));
+    }
 
     /// <inheritdoc />
     public Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default)
@@ -120,16 +197,19 @@ public sealed class PostgresJobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default)
+    public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default)
     {
+        EnsureHolder(holder);
         ArgumentNullException.ThrowIfNull(success);
         ArgumentException.ThrowIfNullOrEmpty(success.ResultKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(success.StepsUsed, 1);
+        // The lease stays (the holder still has to announce the job). It may have expired without anyone taking the job
+        // over: the job is then still the holder's to finish.
         return TransitionAsync(jobId, """
             status = 'succeeded', result_key = @result_key, steps_used = @steps_used,
             progress_step = @steps_used, progress_steps = @steps_used, finished_at = @now, updated_at = @now
-            WHERE id = @id AND status IN ('queued', 'running')
-            """, cancellationToken, ("result_key", success.ResultKey), ("steps_used", success.StepsUsed));
+            WHERE id = @id AND status = 'running' AND leased_by = @holder
+            """, cancellationToken, ("holder", holder), ("result_key", success.ResultKey), ("steps_used", success.StepsUsed));
     }
 
     /// <inheritdoc />
@@ -140,7 +220,7 @@ public sealed class PostgresJobStore : IJobStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(failure.Code.Length, 100);
         return TransitionAsync(jobId, """
             status = 'failed', error_code = @code, error_message = @message, error_retryable = @retryable,
-            finished_at = @now, updated_at = @now
+            finished_at = @now, updated_at = @now, lease_expires_at = NULL
             WHERE id = @id AND status IN ('queued', 'running')
             """, cancellationToken, ("code", failure.Code), ("message", Truncate(failure.Message ?? "", MaxErrorMessage)),
             ("retryable", failure.Retryable));
@@ -149,7 +229,7 @@ public sealed class PostgresJobStore : IJobStore
     /// <inheritdoc />
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
         TransitionAsync(jobId, """
-            status = 'canceled', error_message = @reason, finished_at = @now, updated_at = @now
+            status = 'canceled', error_message = @reason, finished_at = @now, updated_at = @now, lease_expires_at = NULL
             WHERE id = @id AND status IN ('queued', 'running')
             """, cancellationToken, ("reason", reason is null ? DBNull.Value : Truncate(reason, MaxCancelReason)));
 
@@ -371,6 +451,8 @@ public sealed class PostgresJobStore : IJobStore
         StartedAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
         FinishedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(18),
+        LeasedBy = reader.IsDBNull(19) ? null : reader.GetString(19),
+        LeaseExpiresAt = reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20),
     };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
@@ -398,6 +480,12 @@ public sealed class PostgresJobStore : IJobStore
         {
             throw new StorageInputException(ContractErrorCodes.InvalidBatchId, $"batch id must match {JobIds.Pattern}");
         }
+    }
+
+    private static void EnsureHolder(string holder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(holder.Length, MaxHolder, nameof(holder));
     }
 
     private DateTimeOffset Now() => _timeProvider.GetUtcNow().ToUniversalTime();

@@ -5,8 +5,10 @@ namespace Pipeline.Storage.Resilience;
 
 /// <summary>
 /// Runs every call of an <see cref="IJobStore"/> through the storage pipeline. Safe because every write is
-/// idempotent (keyed inserts, forward-only conditional updates); the one imprecision is that a retried
-/// <see cref="IJobStore.MarkRunningAsync"/> whose first commit reached the server may count an attempt twice, and a
+/// idempotent (keyed inserts, forward-only conditional updates, leases a holder may take again); the imprecisions are
+/// that a retried <see cref="IJobStore.TryLeaseAsync"/> whose first commit reached the server counts an attempt twice, a
+/// retried <see cref="IJobStore.MarkSucceededAsync"/> in the same case answers "not applied" with the holder's own
+/// succeeded record (callers check the lease on the record, not just <see cref="JobTransition.Applied"/>), and a
 /// retried <see cref="IJobStore.TryCompleteBatchAsync"/> whose first commit was lost in transit returns null, so
 /// that rare batch is announced by nobody (its record still reads completed).
 /// </summary>
@@ -21,16 +23,29 @@ public sealed class ResilientJobStore(IJobStore inner, ResiliencePipeline pipeli
         Run(ct => inner.GetAsync(jobId, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default) =>
-        Run(ct => inner.MarkRunningAsync(jobId, ct), cancellationToken);
+    public Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        Run(ct => inner.TryLeaseAsync(jobId, holder, duration, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
+        CancellationToken cancellationToken = default) =>
+        Run(ct => inner.RenewLeasesAsync(holder, jobIds, duration, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        Run(ct => inner.ReleaseLeaseAsync(jobId, holder, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        Run(ct => inner.MarkAnnouncedAsync(jobId, holder, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default) =>
         Run(ct => inner.ReportProgressAsync(jobId, stepsDone, stepsTotal, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default) =>
-        Run(ct => inner.MarkSucceededAsync(jobId, success, ct), cancellationToken);
+    public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default) =>
+        Run(ct => inner.MarkSucceededAsync(jobId, holder, success, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default) =>

@@ -63,10 +63,11 @@ public sealed partial class SubmitBatchConsumer(IJobStore jobs, JobOutcomes outc
             {
                 created++;
             }
-            else if (recorded.Job.BatchId != batch.BatchId)
+            else if (recorded.Conflicts)
             {
-                // The id is taken by a job outside this batch: it does not count here, so the batch cannot complete.
-                LogForeignJob(logger, batch.BatchId, job.JobId, recorded.Job.BatchId);
+                // The id is taken by a different request (outside this batch, or the batch sent again with other jobs):
+                // nothing is sent for it, and a job outside the batch does not count here, so the batch cannot complete.
+                LogConflict(logger, batch.BatchId, job.JobId, recorded.Job.BatchId, string.Join(", ", recorded.DifferingFields));
             }
         }
 
@@ -108,8 +109,8 @@ public sealed partial class SubmitBatchConsumer(IJobStore jobs, JobOutcomes outc
     private static partial void LogRepeated(ILogger logger, string batchId, BatchStatus status);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning,
-        Message = "Batch {BatchId}: job {JobId} already exists in batch '{OtherBatchId}' and does not count towards this one, which therefore cannot complete")]
-    private static partial void LogForeignJob(ILogger logger, string batchId, string jobId, string? otherBatchId);
+        Message = "Batch {BatchId}: job {JobId} already exists (in batch '{OtherBatchId}') with a different request ({Fields} differ); it is not sent, and a job outside this batch does not count towards it")]
+    private static partial void LogConflict(ILogger logger, string batchId, string jobId, string? otherBatchId, string fields);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Batch {BatchId}: {Jobs} jobs, {Created} newly recorded and sent")]
     private static partial void LogFannedOut(ILogger logger, string batchId, int jobs, int created);

@@ -12,10 +12,12 @@ using Pipeline.Worker.Jobs;
 namespace Pipeline.Worker.Consumers;
 
 /// <summary>
-/// Runs one job per message (docs/architecture.md §4–5). The message is acknowledged — this method returns — only after the result is
-/// stored, the record says succeeded and <see cref="JobCompleted"/> is published, so a crash anywhere before means
-/// redelivery, and every step is idempotent so a redelivery finishes the job instead of repeating it. Bad input ends
-/// the job as failed at once; anything else propagates to the message retry (<see cref="SubmitJobConsumerDefinition"/>).
+/// Runs one job per message (docs/architecture.md §4–5), at most once per job id however many copies of the message
+/// arrive: the job's lease (<see cref="JobLeases"/>) is taken before the engine sees it, and a copy that finds it leased
+/// by a live worker does no work. The message is acknowledged — this method returns — only after the result is stored,
+/// the record says succeeded and <see cref="JobCompleted"/> is published, so a crash anywhere before means redelivery,
+/// and every step is idempotent so a redelivery finishes the job instead of repeating it. Bad input ends the job as
+/// failed at once; anything else propagates to the message retry (<see cref="SubmitJobConsumerDefinition"/>).
 /// </summary>
 public sealed partial class SubmitJobConsumer(
     IJobEngine engine,
@@ -23,7 +25,8 @@ public sealed partial class SubmitJobConsumer(
     IResultStore results,
     EngineJobFactory jobFactory,
     JobOutcomes outcomes,
-    RunningJobs running,
+    JobLeases leases,
+    JobRejections rejections,
     IBus bus,
     IOptions<WorkerOptions> options,
     TimeProvider time,
@@ -40,54 +43,103 @@ public sealed partial class SubmitJobConsumer(
         }
 
         message = message with { SubmittedAt = message.SubmittedAt ?? receivedAt };
-
-        // The Api records jobs before sending them; a plain AMQP producer does not, so record it here (idempotent).
-        var record = (await jobs.InsertAsync(NewJob.From(message), stopping).ConfigureAwait(false)).Job;
-        switch (record.Status)
-        {
-            case JobStatus.Succeeded:
-                // A redelivery of a finished job: announce it again (the first announcement may have been lost with the ack).
-                await RepublishAsync(context, message, receivedAt).ConfigureAwait(false);
-                return;
-            case JobStatus.Failed or JobStatus.Canceled:
-                LogSkipped(logger, message.JobId, record.Status);
-                return;
-        }
-
         var errors = SubmitJobRules.Validate(message);
         if (errors.Count > 0)
         {
-            var reason = string.Join("; ", errors.Select(e => e.Message));
-            await FailAsync(context, message, errors[0].Code, reason).ConfigureAwait(false);
+            await rejections.RejectAsync(context, message, errors[0].Code, string.Join("; ", errors.Select(e => e.Message)), stopping)
+                .ConfigureAwait(false);
             return;
         }
 
-        using var registration = running.Register(message.JobId, stopping);
-        var started = await jobs.MarkRunningAsync(message.JobId, stopping).ConfigureAwait(false);
-        if (!started.Applied)
+        // The Api records jobs before sending them; a plain AMQP producer does not, so record it here (idempotent).
+        var insert = await jobs.InsertAsync(NewJob.From(message), stopping).ConfigureAwait(false);
+        if (insert.Job.Status is JobStatus.Failed or JobStatus.Canceled)
         {
-            LogSkipped(logger, message.JobId, started.Job?.Status);
+            LogSkipped(logger, message.JobId, insert.Job.Status);
             return;
         }
 
+        var job = insert.Created ? message : Recorded(insert.Job, message);
+        await using var claim = await leases.ClaimAsync(job.JobId, context.ReceiveContext.Redelivered, stopping).ConfigureAwait(false);
+        switch (claim.Kind)
+        {
+            case JobClaimKind.Run:
+                await RunAsync(context, job, claim, receivedAt).ConfigureAwait(false);
+                break;
+            case JobClaimKind.Announce:
+                await AnnounceAsync(context, job, claim, receivedAt).ConfigureAwait(false);
+                break;
+            case JobClaimKind.Ended:
+                // Succeeded and announced: not announced again — exactly one JobCompleted per job id. A redelivery after a
+                // lost acknowledgement comes after the announcement (the consumer returns only once it is published), and
+                // a worker that died before announcing left its lease on the record: that copy gets Announce instead.
+                // The batch check is repeated, for a worker that died between the announcement and it.
+                if (claim.Record?.Status == JobStatus.Succeeded)
+                {
+                    await outcomes.CompleteBatchAsync(context, claim.Record.BatchId, stopping).ConfigureAwait(false);
+                }
+
+                LogSkipped(logger, job.JobId, claim.Record?.Status);
+                break;
+            case JobClaimKind.HeldElsewhere:
+                LogDuplicate(logger, job.JobId, claim.Record?.LeasedBy ?? leases.Holder);
+                break;
+        }
+    }
+
+    private async Task RunAsync(ConsumeContext context, SubmitJob job, JobClaim claim, DateTimeOffset receivedAt)
+    {
+        var stopping = context.CancellationToken;
+        var registration = claim.Registration!;
+        await context.Publish(new JobAccepted
+        {
+            JobId = job.JobId,
+            BatchId = job.BatchId,
+            Kind = job.Kind,
+            Priority = job.Priority,
+            ModelPack = job.ModelPack,
+            AcceptedAt = time.GetUtcNow(),
+        }, stopping).ConfigureAwait(false);
         try
         {
-            var (keys, metadata) = await ComputeAsync(context, message, registration.Token).ConfigureAwait(false);
-            await outcomes.SucceededAsync(context, message, keys, metadata, receivedAt, stopping).ConfigureAwait(false);
+            var (keys, metadata) = await ComputeAsync(context, job, registration.Token).ConfigureAwait(false);
+            await outcomes.SucceededAsync(context, job, keys, metadata, receivedAt, claim.Holder, stopping).ConfigureAwait(false);
         }
         catch (InvalidJobException e)
         {
-            await FailAsync(context, message, e.Code, e.Message).ConfigureAwait(false);
+            await FailAsync(context, job, e.Code, e.Message).ConfigureAwait(false);
         }
         catch (StorageInputException e)
         {
-            await FailAsync(context, message, e.Code, e.Message).ConfigureAwait(false);
+            await FailAsync(context, job, e.Code, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (registration.CanceledByRequest && !stopping.IsCancellationRequested)
         {
             // The cancel consumer already recorded 'canceled', announced and logged it; the engine stopped between iterations.
-            LogStoppedByCancel(logger, message.JobId);
+            LogStoppedByCancel(logger, job.JobId);
         }
+        catch (OperationCanceledException) when (registration.LeaseLost && !stopping.IsCancellationRequested)
+        {
+            // Another worker took the job over after this one's lease expired (it stalled past the lease): that worker
+            // finishes it, and only the lease holder can mark it succeeded.
+            LogLeaseLost(logger, job.JobId);
+        }
+
+        claim.Settle();
+    }
+
+    /// <summary>A succeeded job whose worker died before announcing it: announce it from its stored result.</summary>
+    private async Task AnnounceAsync(ConsumeContext context, SubmitJob job, JobClaim claim, DateTimeOffset receivedAt)
+    {
+        var stored = await results.ReadAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            LogResultMissing(logger, job.JobId);
+            return;
+        }
+
+        await outcomes.AnnounceSucceededAsync(context, job, stored.Keys, JobOutcomes.DeserializeMetadata(stored.MetadataJson), receivedAt,
+            claim.Holder, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stored result if an earlier attempt got that far, otherwise a fresh run stored now.</summary>
@@ -114,16 +166,20 @@ public sealed partial class SubmitJobConsumer(
         return (write.Keys, result.Metadata);
     }
 
-    private async Task RepublishAsync(ConsumeContext context, SubmitJob message, DateTimeOffset receivedAt)
+    /// <summary>
+    /// The job as recorded: a copy whose request differs from the record's (a producer reused the id) runs what the id
+    /// was first recorded with, like every other copy, so the id names one computation.
+    /// </summary>
+    private SubmitJob Recorded(JobRecord record, SubmitJob message)
     {
-        var stored = await results.ReadAsync(message.JobId, context.CancellationToken).ConfigureAwait(false);
-        if (stored is not null)
+        var recorded = record.ReadRequest();
+        var differing = SubmitJobComparison.DifferingFields(recorded, message);
+        if (differing.Count > 0)
         {
-            await outcomes.SucceededAsync(context, message, stored.Keys, JobOutcomes.DeserializeMetadata(stored.MetadataJson), receivedAt,
-                context.CancellationToken).ConfigureAwait(false);
+            LogDiffers(logger, message.JobId, string.Join(", ", differing));
         }
 
-        LogSkipped(logger, message.JobId, JobStatus.Succeeded);
+        return recorded;
     }
 
     /// <summary>Bad input: the job fails at once, not retryable (<see cref="JobOutcomes"/> logs it).</summary>
@@ -136,4 +192,19 @@ public sealed partial class SubmitJobConsumer(
 
     [LoggerMessage(EventId = 19, Level = LogLevel.Debug, Message = "Job {JobId} stopped running: it was canceled")]
     private static partial void LogStoppedByCancel(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 86, Level = LogLevel.Debug,
+        Message = "Job {JobId} is leased by {Holder}, which runs it; this copy of its message is acknowledged without running it")]
+    private static partial void LogDuplicate(ILogger logger, string jobId, string holder);
+
+    [LoggerMessage(EventId = 87, Level = LogLevel.Warning, Message = "Job {JobId} stopped here: its lease was lost to another worker, which finishes it")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 88, Level = LogLevel.Warning,
+        Message = "Job {JobId}: a copy of its message differs from the recorded request ({Fields}); the recorded request runs")]
+    private static partial void LogDiffers(ILogger logger, string jobId, string fields);
+
+    [LoggerMessage(EventId = 89, Level = LogLevel.Error,
+        Message = "Job {JobId} succeeded but its result is missing from the result store, so its completion cannot be announced")]
+    private static partial void LogResultMissing(ILogger logger, string jobId);
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MassTransit;
+using MassTransit.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Engine;
@@ -12,8 +14,9 @@ namespace Pipeline.Worker.Consumers;
 /// <summary>
 /// The job queue's policy: concurrency and prefetch near the engine's slot count (more would pull the backlog out of
 /// RabbitMQ, where message priority can no longer reorder it), a classic queue with <c>x-max-priority</c>, raw JSON
-/// accepted beside MassTransit's envelope (so any AMQP client can submit jobs), and exponential message retry for
-/// transient faults — never for bad input.
+/// accepted beside MassTransit's envelope (so any AMQP client can submit jobs), exponential message retry for
+/// transient faults — never for bad input — and, ahead of the consumer, the guard that fails the job of a message naming
+/// it but unreadable as one (<see cref="MalformedJobFilter"/>).
 /// </summary>
 public sealed class SubmitJobConsumerDefinition : ConsumerDefinition<SubmitJobConsumer>
 {
@@ -43,6 +46,9 @@ public sealed class SubmitJobConsumerDefinition : ConsumerDefinition<SubmitJobCo
             r.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryIntervalDelta);
             IgnoreBadInput(r);
         });
+        // Before the dispatch by message type (which is where deserialization fails), hence a pre-pipe filter.
+        endpointConfigurator.AddPrePipeSpecification(
+            new FilterPipeSpecification<ConsumeContext>(new MalformedJobFilter(context.GetRequiredService<JobRejections>())));
     }
 
     /// <summary>The job queue's declaration and deserializers, shared with tests that build the endpoint by hand.</summary>

@@ -7,9 +7,12 @@ namespace Pipeline.Worker.Consumers;
 
 /// <summary>
 /// A job message that outlasted every retry went to <c>pipeline-jobs_error</c>; MassTransit publishes its
-/// <see cref="Fault{T}"/>, and this records the job as failed (retryable) with the reason and announces it.
+/// <see cref="Fault{T}"/>, and this records the job as failed (retryable) with the reason and announces it — unless a
+/// live lease shows another worker running the job from another copy of its message: the fault was this copy's, and
+/// that worker finishes the job (the faulted worker gave its own lease back when it gave up).
 /// </summary>
-public sealed class SubmitJobFaultConsumer(JobOutcomes outcomes) : IConsumer<Fault<SubmitJob>>
+public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, IJobStore jobs, TimeProvider time, ILogger<SubmitJobFaultConsumer> logger)
+    : IConsumer<Fault<SubmitJob>>
 {
     /// <summary>The code of a job that failed for a reason of the system, not of its input.</summary>
     public const string InternalError = "internal_error";
@@ -26,11 +29,22 @@ public sealed class SubmitJobFaultConsumer(JobOutcomes outcomes) : IConsumer<Fau
             return;
         }
 
+        var record = await jobs.GetAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
+        if (record is { Status: JobStatus.Running, LeaseExpiresAt: { } expires } && expires > time.GetUtcNow())
+        {
+            LogRunningElsewhere(logger, job.JobId, record.LeasedBy);
+            return;
+        }
+
         var reason = exception is null ? "the job failed after every retry" : $"{exception.ExceptionType}: {exception.Message}";
         // JobOutcomes logs the failure (an error: retryable, the system's fault); MassTransit logged each retry and the fault.
         await outcomes.FailedAsync(context, job,
             new JobFailure(InternalError, $"failed after every retry: {reason}", Retryable: true), context.CancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 90, Level = LogLevel.Warning,
+        Message = "A copy of job {JobId}'s message failed after every retry, but {Holder} holds the job's lease and runs it; the job is not failed")]
+    private static partial void LogRunningElsewhere(ILogger logger, string jobId, string? holder);
 }
 
 /// <summary>The fault consumer's queue.</summary>

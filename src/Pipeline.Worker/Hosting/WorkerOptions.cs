@@ -34,6 +34,15 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a job's lease on its record lasts unless renewed (<see cref="Jobs.JobLeases"/>): the worker renews it every
+    /// third of this while the job runs, and another worker takes over the job of a worker that died once it expires. Shorter
+    /// means faster takeover, longer rides out longer stalls (a database outage, a long pause) without a second worker
+    /// starting the job. Must exceed the clock difference between workers, whose clocks stamp it. Default 30 s; 1 s to 10 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the job queue's depth is read for the engine's step budgets. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan BacklogPollInterval { get; set; } = TimeSpan.FromSeconds(2);

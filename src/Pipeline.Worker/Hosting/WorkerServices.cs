@@ -36,6 +36,10 @@ public static class WorkerServices
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddSingleton<JobRejections>();
+        services.AddSingleton<JobLeases>();
+        // Before the bus: stops after the consumers, so the leases of jobs finishing during a graceful stop stay renewed.
+        services.AddHostedService<JobLeaseRenewer>();
         services.AddHostedService<BacklogMonitor>();
         services.AddWorkerHeartbeat();
 

@@ -13,8 +13,16 @@ namespace Pipeline.Worker.Jobs;
 /// Records a job's end and announces it: the record first, then the event, then the batch's completion, so whoever
 /// reacts to an event finds the record already written. After each event is published, a job's or batch's callback URL
 /// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
-/// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
-/// job) hands the webhook again under the same event id, for the receiver to deduplicate.
+/// and returns at once, so a slow or failing receiver never holds up a job. An event published twice (a cancel
+/// announced by every worker that recorded it, or the rare second JobCompleted below) hands the webhook again under the
+/// same event id, for the receiver to deduplicate.
+/// <para>
+/// <see cref="JobCompleted"/> is published once per job id: only the worker holding the job's lease can mark it
+/// succeeded, only the call that did so (or, if that worker died before announcing, the one that took the lease over)
+/// announces it, and the announcement ends the lease (<see cref="IJobStore.MarkAnnouncedAsync"/>), after which no one
+/// announces the job again. The one way to a second announcement is a worker dying in the instant between a confirmed
+/// publish and that record write; the one way to none is the broker refusing the publish through every retry.
+/// </para>
 /// <para>
 /// Each outcome is logged here, once, where it is recorded: one line per job that succeeded (Information), failed (Warning
 /// for bad input, Error for a fault of the system) or was canceled (Information). Everything else about a job (skipped
@@ -23,15 +31,23 @@ namespace Pipeline.Worker.Jobs;
 /// </summary>
 public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, TimeProvider time, ILogger<JobOutcomes> logger)
 {
-    /// <summary>Marks the job succeeded with <paramref name="metadata"/>'s steps and publishes <see cref="JobCompleted"/>.</summary>
+    /// <summary>
+    /// Marks the job succeeded with <paramref name="metadata"/>'s steps, as the holder of its lease, and announces it
+    /// (<see cref="AnnounceSucceededAsync"/>). Nothing is announced when the job was canceled or failed while it ran, or
+    /// another worker took it over.
+    /// </summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
-        DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
     {
-        var transition = await jobs.MarkSucceededAsync(job.JobId, new JobSuccess(keys.ResultKey, metadata.StepsUsed), cancellationToken)
+        ArgumentNullException.ThrowIfNull(job);
+        var transition = await jobs.MarkSucceededAsync(job.JobId, leaseHolder, new JobSuccess(keys.ResultKey, metadata.StepsUsed), cancellationToken)
             .ConfigureAwait(false);
-        if (transition.Job?.Status != JobStatus.Succeeded)
+        // Not applied, yet succeeded under this holder's unannounced lease: a retried write whose first commit landed; still ours.
+        var ours = transition.Job is { Status: JobStatus.Succeeded } record && record.LeasedBy == leaseHolder
+            && (transition.Applied || record.LeaseExpiresAt is not null);
+        if (!ours)
         {
-            // Canceled (or failed) while it ran: the record keeps that outcome and no completion is announced.
+            // Canceled (or failed) while it ran, or taken over: the record keeps that outcome and this call announces nothing.
             LogNotSucceeded(logger, job.JobId, transition.Job?.Status);
             return;
         }
@@ -41,6 +57,21 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             done.Add();
         }
 
+        await AnnounceSucceededAsync(publish, job, keys, metadata, receivedAt, leaseHolder, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="JobCompleted"/> for a succeeded job whose lease <paramref name="leaseHolder"/> holds (it just
+    /// marked it succeeded, or took the announcement over from a worker that died first), hands the webhook over, ends the
+    /// lease — the job counts as announced from then on — and completes the job's batch if it was the last.
+    /// </summary>
+    public async Task AnnounceSucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
+        DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(metadata);
         var now = time.GetUtcNow();
         var submittedAt = job.SubmittedAt ?? receivedAt;
         var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
@@ -69,16 +100,10 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             CompletedAt = now,
         };
         await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
-        if (transition.Applied)
-        {
-            LogSucceeded(logger, job.JobId, metadata.StepsUsed, completed.Timings.TotalMs, transition.Job.Attempts);
-        }
-        else
-        {
-            LogAnnouncedAgain(logger, job.JobId);
-        }
+        LogSucceeded(logger, job.JobId, metadata.StepsUsed, completed.Timings.TotalMs);
 
         Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(completed, url));
+        await jobs.MarkAnnouncedAsync(job.JobId, leaseHolder, cancellationToken).ConfigureAwait(false);
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -216,17 +241,14 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         }
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded: {StepsUsed} steps, {TotalMs:F0} ms after submission (attempt {Attempt})")]
-    private static partial void LogSucceeded(ILogger logger, string jobId, int stepsUsed, double totalMs, int attempt);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded: {StepsUsed} steps, {TotalMs:F0} ms after submission")]
+    private static partial void LogSucceeded(ILogger logger, string jobId, int stepsUsed, double totalMs);
 
     [LoggerMessage(EventId = 11, Message = "Job {JobId} failed: {Code}: {Reason}")]
     private static partial void LogFailed(ILogger logger, LogLevel level, string jobId, string code, string reason);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Job {JobId} canceled: {Reason}")]
     private static partial void LogCanceled(ILogger logger, string jobId, string reason);
-
-    [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "Job {JobId} succeeded already; its completion is announced again")]
-    private static partial void LogAnnouncedAgain(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Debug, Message = "Job {JobId} is {Status}: its result is kept, no completion is announced")]
     private static partial void LogNotSucceeded(ILogger logger, string jobId, JobStatus? status);

@@ -3,9 +3,13 @@ using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Worker.Tests.Fakes;
 
-/// <summary>The job store's contract (forward-only, terminal once; batches inserted once, completed once) in memory.</summary>
-internal sealed class InMemoryJobStore : IJobStore
+/// <summary>
+/// The job store's contract (forward-only, terminal once; leases as <see cref="IJobStore.TryLeaseAsync"/> describes them;
+/// batches inserted once, completed once) in memory, on the clock given (leases expire by it).
+/// </summary>
+internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BatchRecord> _batches = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -55,23 +59,74 @@ internal sealed class InMemoryJobStore : IJobStore
 
     public Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken = default) => Task.FromResult(this[jobId]);
 
-    public Task<JobTransition> MarkRunningAsync(string jobId, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => s is JobStatus.Queued or JobStatus.Running, r => r with { Status = JobStatus.Running, Attempts = r.Attempts + 1 });
+    /// <summary>Leases taken (applied <see cref="TryLeaseAsync"/> calls), by job id.</summary>
+    public ConcurrentDictionary<string, int> LeasesTaken { get; } = new(StringComparer.Ordinal);
+
+    public Task<JobTransition> TryLeaseAsync(string jobId, string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        bool Lapsed(JobRecord r) => r.LeaseExpiresAt is null || r.LeaseExpiresAt <= now || r.LeasedBy == holder;
+        var moved = MoveRecord(jobId, r => r.Status switch
+        {
+            JobStatus.Queued => true,
+            JobStatus.Running => Lapsed(r),
+            JobStatus.Succeeded => r.LeaseExpiresAt is not null && Lapsed(r),
+            _ => false,
+        }, r => r with
+        {
+            Status = r.Status == JobStatus.Queued ? JobStatus.Running : r.Status,
+            Attempts = r.Status == JobStatus.Succeeded ? r.Attempts : r.Attempts + 1,
+            LeasedBy = holder,
+            LeaseExpiresAt = now + duration,
+        });
+        if (moved.Applied)
+        {
+            LeasesTaken.AddOrUpdate(jobId, 1, (_, n) => n + 1);
+        }
+
+        return Task.FromResult(moved);
+    }
+
+    public Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
+        CancellationToken cancellationToken = default)
+    {
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in jobIds)
+        {
+            if (MoveRecord(id, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null, r => r with { LeaseExpiresAt = _time.GetUtcNow() + duration }).Applied)
+            {
+                held.Add(id);
+            }
+        }
+
+        return Task.FromResult<IReadOnlySet<string>>(held);
+    }
+
+    public Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        Move(jobId, s => s == JobStatus.Running, r => r with { LeaseExpiresAt = null }, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null);
+
+    public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
+        Move(jobId, s => s == JobStatus.Succeeded, r => r with { LeaseExpiresAt = null }, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null);
+
+    /// <summary>Another worker's live lease on <paramref name="jobId"/>, as if it had taken the job.</summary>
+    public void LeaseTo(string jobId, string holder, DateTimeOffset expires) =>
+        MoveRecord(jobId, _ => true, r => r with { Status = JobStatus.Running, LeasedBy = holder, LeaseExpiresAt = expires, Attempts = r.Attempts + 1 });
 
     public Task<JobTransition> ReportProgressAsync(string jobId, int stepsDone, int stepsTotal, CancellationToken cancellationToken = default) =>
         Move(jobId, s => s == JobStatus.Running, r => r with { ProgressStep = Math.Max(r.ProgressStep, stepsDone), ProgressSteps = stepsTotal });
 
-    public Task<JobTransition> MarkSucceededAsync(string jobId, JobSuccess success, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Succeeded, ResultKey = success.ResultKey, StepsUsed = success.StepsUsed });
+    public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default) =>
+        Move(jobId, s => s == JobStatus.Running, r => r with { Status = JobStatus.Succeeded, ResultKey = success.ResultKey, StepsUsed = success.StepsUsed },
+            r => r.LeasedBy == holder);
 
     public Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default) =>
         Move(jobId, s => !s.IsTerminal(), r => r with
         {
-            Status = JobStatus.Failed, ErrorCode = failure.Code, ErrorMessage = failure.Message, ErrorRetryable = failure.Retryable,
+            Status = JobStatus.Failed, ErrorCode = failure.Code, ErrorMessage = failure.Message, ErrorRetryable = failure.Retryable, LeaseExpiresAt = null,
         });
 
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Canceled, ErrorMessage = reason });
+        Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Canceled, ErrorMessage = reason, LeaseExpiresAt = null });
 
     public Task<BatchInsert> InsertBatchAsync(NewBatch batch, CancellationToken cancellationToken = default)
     {
@@ -134,23 +189,27 @@ internal sealed class InMemoryJobStore : IJobStore
         };
     }
 
-    private Task<JobTransition> Move(string jobId, Func<JobStatus, bool> allowed, Func<JobRecord, JobRecord> change)
+    private Task<JobTransition> Move(string jobId, Func<JobStatus, bool> allowed, Func<JobRecord, JobRecord> change,
+        Func<JobRecord, bool>? alsoRequires = null) =>
+        Task.FromResult(MoveRecord(jobId, r => allowed(r.Status) && (alsoRequires?.Invoke(r) ?? true), change));
+
+    private JobTransition MoveRecord(string jobId, Func<JobRecord, bool> allowed, Func<JobRecord, JobRecord> change)
     {
         lock (_gate)
         {
             if (!_jobs.TryGetValue(jobId, out var record))
             {
-                return Task.FromResult(new JobTransition(false, null));
+                return new JobTransition(false, null);
             }
 
-            if (!allowed(record.Status))
+            if (!allowed(record))
             {
-                return Task.FromResult(new JobTransition(false, record));
+                return new JobTransition(false, record);
             }
 
             var changed = change(record) with { UpdatedAt = DateTimeOffset.UtcNow };
             _jobs[jobId] = changed;
-            return Task.FromResult(new JobTransition(true, changed));
+            return new JobTransition(true, changed);
         }
     }
 }

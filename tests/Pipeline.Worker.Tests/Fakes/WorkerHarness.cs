@@ -36,6 +36,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
         services.AddSingleton(Done);
+        services.AddSingleton<JobRejections>();
+        services.AddSingleton<JobLeases>();
         services.AddOptions<WorkerOptions>().Configure(o =>
         {
             o.Capacity = 4;
@@ -76,6 +78,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public RecordingLoggerProvider Logs { get; } = new();
 
     public ITestHarness Bus { get; }
+
+    /// <summary>The container, for the services a test drives directly.</summary>
+    public IServiceProvider Services => _provider;
 
     public Task StartAsync() => Bus.Start();
 

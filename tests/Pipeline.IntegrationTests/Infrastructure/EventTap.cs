@@ -1,0 +1,58 @@
+using System.Text.Json;
+using RabbitMQ.Client;
+
+namespace Pipeline.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A queue of the test's own bound to the event exchanges it names (MassTransit's fanout exchange per event type,
+/// <c>Pipeline.Contracts:&lt;Event&gt;</c>): it gets a copy of every such event any host publishes, so a test can count
+/// them per job. Bind it before the events happen; <see cref="CountAsync"/> takes what arrived so far.
+/// </summary>
+public sealed class EventTap
+{
+    private readonly TestPipeline _stack;
+    private readonly string _queue = "test-event-tap-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<(string Event, string JobId), int> _counts = [];
+
+    private EventTap(TestPipeline stack) => _stack = stack;
+
+    /// <summary>Declares the exchanges (as MassTransit does: durable fanout) and the tap's queue bound to them.</summary>
+    public static async Task<EventTap> StartAsync(TestPipeline stack, params string[] events)
+    {
+        var tap = new EventTap(stack);
+        await using var connection = await tap.Factory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(tap._queue, durable: false, exclusive: false, autoDelete: false);
+        foreach (var name in events)
+        {
+            var exchange = $"Pipeline.Contracts:{name}";
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await channel.QueueBindAsync(tap._queue, exchange, routingKey: "");
+        }
+
+        return tap;
+    }
+
+    /// <summary>How many <paramref name="eventName"/> events for each job arrived so far (jobs with none are absent).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(string eventName)
+    {
+        await DrainAsync();
+        return _counts.Where(c => c.Key.Event == eventName).ToDictionary(c => c.Key.JobId, c => c.Value, StringComparer.Ordinal);
+    }
+
+    private async Task DrainAsync()
+    {
+        await using var connection = await Factory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        while (await channel.BasicGetAsync(_queue, autoAck: true) is { } message)
+        {
+            using var envelope = JsonDocument.Parse(message.Body);
+            var type = envelope.RootElement.GetProperty("messageType")[0].GetString()!;
+            var name = type[(type.LastIndexOf(':') + 1)..];
+            var jobId = envelope.RootElement.GetProperty("message").GetProperty("jobId").GetString()!;
+            _counts[(name, jobId)] = _counts.GetValueOrDefault((name, jobId)) + 1;
+        }
+    }
+
+    private ConnectionFactory Factory() => new() { Uri = _stack.Services.Rabbit!, VirtualHost = _stack.VirtualHost };
+}
