@@ -6,7 +6,7 @@ namespace Pipeline.Client;
 /// <c>GET /v1/batches/{id}</c> (and the answer to <c>POST /v1/batches</c>): a batch and its job counts by status.
 /// Unknown properties are ignored, so the API may add more.
 /// </summary>
-public sealed record BatchStatus
+public sealed record BatchView
 {
     /// <summary>The batch id.</summary>
     public required string BatchId { get; init; }
@@ -77,7 +77,7 @@ public sealed record BatchCounts
 }
 
 /// <summary>What <c>POST /v1/batches</c> answered: the batch, and whether this call created it (202) or it existed (200).</summary>
-public sealed record BatchSubmission(BatchStatus Batch, bool Created);
+public sealed record BatchSubmission(BatchView Batch, bool Created);
 
 /// <summary><c>GET /v1/batches/{id}/jobs?after=&amp;limit=</c>: a page of a batch's jobs ordered by job id.</summary>
 public sealed record BatchJobsPage
@@ -131,6 +131,3 @@ public sealed record BatchJob
 
 /// <summary>A job's failure (or cancel reason): the stable code, the message, and whether a retry could help.</summary>
 public sealed record JobError(string? Code, string? Message, bool? Retryable);
-
-/// <summary><c>POST /v1/inputs</c>: the stored input's key (for <c>sourceImageKey</c> / <c>maskImageKey</c>) and size.</summary>
-public sealed record UploadedInput(string Key, long Length);

@@ -16,7 +16,7 @@ public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timePro
     public TimeSpan NotFoundGrace { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Watches <paramref name="batchId"/> until it completes and returns its final status.</summary>
-    public async Task<BatchStatus> WatchAsync(string batchId, IProgress<BatchStatus>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<BatchView> WatchAsync(string batchId, IProgress<BatchView>? progress = null, CancellationToken cancellationToken = default)
     {
         var all = await WatchAsync([batchId], progress is null ? null : new Forward(progress), cancellationToken).ConfigureAwait(false);
         return all[0];
@@ -26,13 +26,13 @@ public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timePro
     /// Watches every batch of <paramref name="batchIds"/> until all have completed; reports the list of their latest
     /// statuses (in the order given) whenever one changed, and returns the final list.
     /// </summary>
-    public async Task<IReadOnlyList<BatchStatus>> WatchAsync(IReadOnlyList<string> batchIds, IProgress<IReadOnlyList<BatchStatus>>? progress,
+    public async Task<IReadOnlyList<BatchView>> WatchAsync(IReadOnlyList<string> batchIds, IProgress<IReadOnlyList<BatchView>>? progress,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batchIds);
         ArgumentOutOfRangeException.ThrowIfZero(batchIds.Count);
         var started = _time.GetTimestamp();
-        var latest = new BatchStatus?[batchIds.Count];
+        var latest = new BatchView?[batchIds.Count];
         while (true)
         {
             var changed = false;
@@ -81,11 +81,11 @@ public sealed class BatchWatcher(PipelineApiClient client, TimeProvider? timePro
         }
     }
 
-    private static bool SameProgress(BatchStatus a, BatchStatus b) =>
+    private static bool SameProgress(BatchView a, BatchView b) =>
         a.Status == b.Status && a.Counts == b.Counts && a.ExpectedJobs == b.ExpectedJobs;
 
-    private sealed class Forward(IProgress<BatchStatus> inner) : IProgress<IReadOnlyList<BatchStatus>>
+    private sealed class Forward(IProgress<BatchView> inner) : IProgress<IReadOnlyList<BatchView>>
     {
-        public void Report(IReadOnlyList<BatchStatus> value) => inner.Report(value[0]);
+        public void Report(IReadOnlyList<BatchView> value) => inner.Report(value[0]);
     }
 }

@@ -36,12 +36,12 @@ public sealed class PipelineApiClient(HttpClient http)
         using var response = await SendAsync(() => http.PostAsync(new Uri("v1/batches", UriKind.Relative), content, cancellationToken), what)
             .ConfigureAwait(false);
         await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
-        var status = await ReadAsync<BatchStatus>(response, cancellationToken).ConfigureAwait(false);
+        var status = await ReadAsync<BatchView>(response, cancellationToken).ConfigureAwait(false);
         return new BatchSubmission(status, response.StatusCode == HttpStatusCode.Accepted);
     }
 
     /// <summary><c>GET /v1/batches/{id}</c>, or null when the API has no such batch (yet).</summary>
-    public async Task<BatchStatus?> GetBatchAsync(string batchId, CancellationToken cancellationToken = default)
+    public async Task<BatchView?> GetBatchAsync(string batchId, CancellationToken cancellationToken = default)
     {
         var uri = BatchUri(batchId, "");
         var what = $"reading batch {batchId}";
@@ -52,7 +52,7 @@ public sealed class PipelineApiClient(HttpClient http)
         }
 
         await EnsureSuccessAsync(response, what, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync<BatchStatus>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<BatchView>(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -134,10 +134,10 @@ public sealed class ApiClientTests : IAsyncLifetime
         };
         _api.Handle = (context, n) => answers[Math.Min(n, answers.Length) - 1] is { } body ? Json(context, 200, body) : Status(context, 404);
         using var services = _api.CreateClientServices();
-        var reports = new List<BatchStatus>();
+        var reports = new List<BatchView>();
 
         var final = await new BatchWatcher(services.GetRequiredService<PipelineApiClient>()) { Interval = TimeSpan.FromMilliseconds(1) }
-            .WatchAsync("b6", new SyncProgress<BatchStatus>(reports.Add));
+            .WatchAsync("b6", new SyncProgress<BatchView>(reports.Add));
 
         Assert.True(final.IsCompleted);
         Assert.Equal(3, reports.Count);

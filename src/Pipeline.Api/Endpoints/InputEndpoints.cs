@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Api.Submission;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
@@ -67,6 +68,3 @@ internal static class InputEndpoints
         }
     }
 }
-
-/// <summary>An uploaded input: its key for <c>sourceImageKey</c> / <c>maskImageKey</c>, and its size.</summary>
-public sealed record UploadedInput(string Key, long Length);

@@ -64,7 +64,7 @@ internal static class FetchCommand
         CancellationToken cancellationToken)
     {
         using var connection = ApiConnection.Open(settings, console);
-        var statuses = new List<BatchStatus>();
+        var statuses = new List<BatchView>();
         foreach (var id in ids)
         {
             statuses.Add(await connection.Client.GetBatchAsync(id, cancellationToken).ConfigureAwait(false)

@@ -19,12 +19,12 @@ internal static class BatchDisplay
         var watcher = new BatchWatcher(client) { Interval = interval, NotFoundGrace = TimeSpan.Zero };
         var title = batchIds.Count == 1 ? batchIds[0] : $"{batchIds[0]} … ({batchIds.Count} batches)";
         var stopwatch = Stopwatch.StartNew();
-        IReadOnlyList<BatchStatus> final;
+        IReadOnlyList<BatchView> final;
         try
         {
             if (console.IsTerminal)
             {
-                IReadOnlyList<BatchStatus>? last = null;
+                IReadOnlyList<BatchView>? last = null;
                 await console.Ansi.Progress()
                     .AutoClear(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
@@ -32,7 +32,7 @@ internal static class BatchDisplay
                     .StartAsync(async context =>
                     {
                         var bar = context.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
-                        last = await watcher.WatchAsync(batchIds, new Reporter<IReadOnlyList<BatchStatus>>(statuses =>
+                        last = await watcher.WatchAsync(batchIds, new Reporter<IReadOnlyList<BatchView>>(statuses =>
                         {
                             var (expected, counts) = Totals(statuses);
                             bar.MaxValue = Math.Max(expected, 1);
@@ -48,7 +48,7 @@ internal static class BatchDisplay
             else
             {
                 final = await watcher.WatchAsync(batchIds,
-                    new Reporter<IReadOnlyList<BatchStatus>>(statuses => console.Error.WriteLine($"{title}: {Describe(statuses)}")),
+                    new Reporter<IReadOnlyList<BatchView>>(statuses => console.Error.WriteLine($"{title}: {Describe(statuses)}")),
                     cancellationToken).ConfigureAwait(false);
             }
         }
@@ -110,7 +110,7 @@ internal static class BatchDisplay
     }
 
     /// <summary>From the first submission to the last completion of completed batches, as recorded; null when a time is missing.</summary>
-    public static TimeSpan? Duration(IReadOnlyList<BatchStatus> statuses)
+    public static TimeSpan? Duration(IReadOnlyList<BatchView> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         if (statuses.Count == 0 || statuses.Any(s => s.SubmittedAt is null || s.CompletedAt is null))
@@ -123,11 +123,11 @@ internal static class BatchDisplay
     }
 
     /// <summary>The expected jobs and the counts of several batches summed.</summary>
-    public static (int Expected, BatchCounts Counts) Totals(IReadOnlyList<BatchStatus> statuses) =>
+    public static (int Expected, BatchCounts Counts) Totals(IReadOnlyList<BatchView> statuses) =>
         (statuses.Sum(s => s.Expected), statuses.Select(s => s.Counts).Aggregate(new BatchCounts(), (a, b) => a + b));
 
     /// <summary>The counts as a line: <c>512/1000 ended: 510 succeeded, 2 failed, 0 canceled; 300 running, 188 queued</c>.</summary>
-    public static string Describe(IReadOnlyList<BatchStatus> statuses)
+    public static string Describe(IReadOnlyList<BatchView> statuses)
     {
         var (expected, c) = Totals(statuses);
         return string.Create(CultureInfo.InvariantCulture,
