@@ -58,13 +58,16 @@ public sealed class ScaleAndFailureTests
         Assert.False(survivor.HasExited);
 
         // Computed once: only the jobs the victim held when it died ran a second time (capacity 4 + 1 in flight at most),
-        // every start was announced, and each job was announced completed exactly once.
+        // every start was announced, and each job was announced completed once — save the one documented gap (JobOutcomes):
+        // a job the victim had published JobCompleted for but not yet recorded as announced when it was killed is announced
+        // again by the worker that takes its lease over. That window holds at most the victim's slots (4).
         await Poll.UntilAsync(async () => await pipeline.QueueDepthAsync(PipelineEndpoints.JobQueue) == 0, Deadline, () => "every copy handled");
         var extraStarts = jobs.Values.Sum(job => job["attempts"]!.GetValue<int>() - 1);
         Assert.InRange(extraStarts, 1, 5);
         var accepted = await tap.CountAsync(nameof(JobAccepted));
         var completed = await tap.CountAsync(nameof(JobCompleted));
-        Assert.All(ids, id => Assert.Equal((id, 1), (id, completed.GetValueOrDefault(id))));
+        Assert.All(ids, id => Assert.InRange(completed.GetValueOrDefault(id), 1, 2));
+        Assert.InRange(ids.Sum(id => completed.GetValueOrDefault(id) - 1), 0, 4);
         Assert.All(ids, id => Assert.InRange(accepted.GetValueOrDefault(id), 1, jobs[id]["attempts"]!.GetValue<int>()));
     }
 
