@@ -1,5 +1,6 @@
 using MassTransit;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Messaging;
@@ -9,7 +10,9 @@ namespace Pipeline.Messaging;
 /// whichever way it came in: the Api's HTTP path (single jobs and <c>POST /v1/batches</c>) and the worker's
 /// <see cref="SubmitBatch"/> fan-out use it alike.
 /// <list type="bullet">
-/// <item>The job is recorded <c>queued</c> first (<see cref="NewJob.From"/>), so a job that was accepted is always visible.</item>
+/// <item>The job is recorded <c>queued</c> first (<see cref="NewJob.From"/>), so a job that was accepted is always visible,
+/// with the trace it was submitted under (<see cref="PipelineTelemetry.CurrentTraceId"/>); the send carries the same trace to
+/// the worker in the message headers.</item>
 /// <item>It is sent when this call created the record, or when the record exists but is still <c>queued</c>: then the
 /// <em>recorded</em> request is sent again. That may put a second copy on the queue — harmless, the worker reads the record
 /// first and results are written once — and it is what rescues a job whose first send never reached the broker (a
@@ -34,7 +37,8 @@ public static class JobSubmission
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(send);
-        var insert = await jobs.InsertAsync(NewJob.From(message), cancellationToken).ConfigureAwait(false);
+        var insert = await jobs.InsertAsync(NewJob.From(message) with { TraceId = PipelineTelemetry.CurrentTraceId() }, cancellationToken)
+            .ConfigureAwait(false);
         if (insert.Created || insert.Job.Status == JobStatus.Queued)
         {
             await send(insert.Created ? message : insert.Job.ReadRequest(), cancellationToken).ConfigureAwait(false);

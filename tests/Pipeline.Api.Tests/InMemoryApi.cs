@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
+using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
@@ -52,6 +53,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddOpenApi(o => o.AddApiKeySecurity());
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) => auth.ApiKeys = () => api.CurrentValue.ApiKeys);
         services.AddScoped<JobSubmitter>();
+        services.AddSingleton<JobSubmissionMetrics>();
         services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());
         var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());

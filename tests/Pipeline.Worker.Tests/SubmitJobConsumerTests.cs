@@ -9,6 +9,7 @@ using Pipeline.Storage.Results;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 using Pipeline.Worker.Tests.Fakes;
 
 namespace Pipeline.Worker.Tests;
@@ -34,6 +35,8 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddOptions<ModelOptions>();
+        services.AddWorkerTelemetry();
         services.AddSingleton<Pipeline.Webhooks.IWebhookPublisher>(new RecordingWebhookPublisher());
         services.AddOptions<WorkerOptions>().Configure(o =>
         {

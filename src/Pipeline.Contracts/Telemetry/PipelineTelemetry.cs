@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Pipeline.Contracts.Telemetry;
 
 /// <summary>
@@ -13,4 +15,11 @@ public static class PipelineTelemetry
 
     /// <summary>The meter of every instrument in <see cref="PipelineMetricNames"/>.</summary>
     public const string MeterName = "Pipeline";
+
+    /// <summary>
+    /// The W3C trace id (32 hex digits) of the current activity, or null outside any: what a job record keeps so an
+    /// operator can open the job's trace (and find its log lines) from <c>GET /v1/jobs/{id}</c>.
+    /// </summary>
+    public static string? CurrentTraceId() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.TraceId.ToHexString() : null;
 }

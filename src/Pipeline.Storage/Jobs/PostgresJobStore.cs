@@ -18,7 +18,7 @@ public sealed class PostgresJobStore : IJobStore
 
     private const string Columns = """
         id, batch_id, kind, status, priority, request::text, progress_step, progress_steps, steps_used, result_key,
-        error_code, error_message, error_retryable, attempts, submitted_at, created_at, started_at, finished_at, updated_at
+        error_code, error_message, error_retryable, attempts, submitted_at, created_at, started_at, finished_at, updated_at, trace_id
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -68,14 +68,14 @@ public sealed class PostgresJobStore : IJobStore
                 }
 
                 batch.BatchCommands.Add(Command($"""
-                    INSERT INTO {_jobs} (id, batch_id, kind, status, priority, request, submitted_at, created_at, updated_at)
-                    VALUES (@id, @batch_id, @kind, 'queued', @priority, @request, @submitted, @now, @now)
+                    INSERT INTO {_jobs} (id, batch_id, kind, status, priority, request, submitted_at, created_at, updated_at, trace_id)
+                    VALUES (@id, @batch_id, @kind, 'queued', @priority, @request, @submitted, @now, @now, @trace_id)
                     ON CONFLICT (id) DO NOTHING
                     RETURNING {Columns}
                     """,
                     ("id", job.JobId), ("batch_id", (object?)job.BatchId ?? DBNull.Value), ("kind", job.Kind), ("priority", job.Priority),
                     ("request", new NpgsqlParameter { Value = job.RequestJson, NpgsqlDbType = NpgsqlDbType.Jsonb }),
-                    ("submitted", submitted), ("now", now)));
+                    ("submitted", submitted), ("now", now), ("trace_id", (object?)job.TraceId ?? DBNull.Value)));
 
                 var inserted = await ReadSingleAsync(batch, cancellationToken).ConfigureAwait(false);
                 if (inserted is not null)
@@ -371,6 +371,7 @@ public sealed class PostgresJobStore : IJobStore
         StartedAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
         FinishedAt = reader.IsDBNull(17) ? null : reader.GetFieldValue<DateTimeOffset>(17),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(18),
+        TraceId = reader.IsDBNull(19) ? null : reader.GetString(19),
     };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)

@@ -2,12 +2,15 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Engine;
+using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Consumers;
 
@@ -16,6 +19,8 @@ namespace Pipeline.Worker.Consumers;
 /// stored, the record says succeeded and <see cref="JobCompleted"/> is published, so a crash anywhere before means
 /// redelivery, and every step is idempotent so a redelivery finishes the job instead of repeating it. Bad input ends
 /// the job as failed at once; anything else propagates to the message retry (<see cref="SubmitJobConsumerDefinition"/>).
+/// Traces: this runs under MassTransit's consume span, a child of the producer's send span (W3C trace context in the
+/// message headers); the job's broker wait, its engine spans and the result write are children of it.
 /// </summary>
 public sealed partial class SubmitJobConsumer(
     IJobEngine engine,
@@ -24,6 +29,7 @@ public sealed partial class SubmitJobConsumer(
     EngineJobFactory jobFactory,
     JobOutcomes outcomes,
     RunningJobs running,
+    JobSubmissionMetrics submissions,
     IBus bus,
     IOptions<WorkerOptions> options,
     TimeProvider time,
@@ -40,9 +46,17 @@ public sealed partial class SubmitJobConsumer(
         }
 
         message = message with { SubmittedAt = message.SubmittedAt ?? receivedAt };
+        WorkerActivities.TagJob(message.JobId, message.Kind, message.Priority);
+        WorkerActivities.QueueWait(message.SubmittedAt.Value, receivedAt);
 
         // The Api records jobs before sending them; a plain AMQP producer does not, so record it here (idempotent).
-        var record = (await jobs.InsertAsync(NewJob.From(message), stopping).ConfigureAwait(false)).Job;
+        var insert = await jobs.InsertAsync(NewJob.From(message) with { TraceId = PipelineTelemetry.CurrentTraceId() }, stopping).ConfigureAwait(false);
+        if (insert.Created)
+        {
+            submissions.Submitted(message);
+        }
+
+        var record = insert.Job;
         switch (record.Status)
         {
             case JobStatus.Succeeded:
@@ -110,6 +124,7 @@ public sealed partial class SubmitJobConsumer(
             result = await engine.RunAsync(engineJob, reporter, jobToken).ConfigureAwait(false);
         }
 
+        using var store = WorkerActivities.Source.StartActivity(PipelineSpanNames.ResultStore);
         var write = await results.WriteAsync(message.JobId,
             new ResultFiles(result.Png, result.Tokens, JobOutcomes.SerializeMetadata(result.Metadata)), context.CancellationToken).ConfigureAwait(false);
         return (write.Keys, result.Metadata);

@@ -5,7 +5,9 @@ using Pipeline.Contracts;
 using Pipeline.Engine;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Webhooks;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Jobs;
 
@@ -14,9 +16,11 @@ namespace Pipeline.Worker.Jobs;
 /// reacts to an event finds the record already written. After each event is published, a job's or batch's callback URL
 /// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
 /// and returns at once, so a slow or failing receiver never holds up a job. An event published again (a redelivered
-/// job) hands the webhook again under the same event id, for the receiver to deduplicate.
+/// job) hands the webhook again under the same event id, for the receiver to deduplicate. Each outcome this call
+/// recorded is counted once in <see cref="WorkerMetrics"/> (a republished success is not counted again).
 /// </summary>
-public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, TimeProvider time, ILogger<JobOutcomes> logger)
+public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, WorkerMetrics metrics, TimeProvider time,
+    ILogger<JobOutcomes> logger)
 {
     /// <summary>Marks the job succeeded with <paramref name="metadata"/>'s steps and publishes <see cref="JobCompleted"/>.</summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
@@ -33,6 +37,11 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         var now = time.GetUtcNow();
         var submittedAt = job.SubmittedAt ?? receivedAt;
         var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
+        if (transition.Applied)
+        {
+            metrics.Completed(job, metadata.ModelPack, TimeSpan.FromMilliseconds(waited + metadata.Timings.QueuedMs), now - submittedAt);
+        }
+
         var completed = new JobCompleted
         {
             JobId = job.JobId,
@@ -76,6 +85,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
             return;
         }
 
+        metrics.Ended(job.ModelPack, job.Kind, job.Priority, PipelineMetricTags.Failed);
         var failed = new JobFailed
         {
             JobId = job.JobId,
@@ -93,11 +103,13 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
 
     /// <summary>
     /// Publishes <see cref="JobCanceled"/> for a job whose record says canceled (<paramref name="record"/>, as the cancel
-    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job.
+    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job. Counted as a
+    /// canceled job: the cancel consumer calls this once per cancel it announces.
     /// </summary>
     public async Task CanceledAsync(IPublishEndpoint publish, string jobId, JobRecord? record, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publish);
+        metrics.Ended(record is null ? null : PackOf(record), record?.Kind, record?.Priority, PipelineMetricTags.Canceled);
         var canceled = new JobCanceled
         {
             JobId = jobId,
@@ -143,6 +155,19 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
     /// <inheritdoc cref="SerializeMetadata"/>
     public static ResultMetadata DeserializeMetadata(byte[] json) =>
         JsonSerializer.Deserialize<ResultMetadata>(json, ContractJson.Options) ?? throw new JsonException("result metadata is null");
+
+    /// <summary>The pack the job's recorded request names (null: the default pack, or a request that cannot be read).</summary>
+    private static string? PackOf(JobRecord record)
+    {
+        try
+        {
+            return record.ReadRequest().ModelPack;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The callback URL of the job as it was submitted (its recorded request), or null.</summary>
     private Uri? CallbackOf(JobRecord? record)

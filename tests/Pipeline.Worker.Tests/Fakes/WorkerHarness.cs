@@ -10,6 +10,7 @@ using Pipeline.Webhooks;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Tests.Fakes;
 
@@ -35,6 +36,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<EngineJobFactory>();
         services.AddSingleton<JobOutcomes>();
+        services.AddOptions<ModelOptions>();
+        services.AddWorkerTelemetry();
         services.AddOptions<WorkerOptions>().Configure(o =>
         {
             o.Capacity = 4;
