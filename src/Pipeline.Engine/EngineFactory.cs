@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Pipeline.Imaging;
 using Pipeline.Inference;
@@ -13,15 +14,18 @@ public static class EngineFactory
 {
     /// <summary>
     /// An engine over the packs of <paramref name="registry"/>, each with its manifest's budgets under
-    /// <see cref="EngineOptions.Budgets"/>. The registry must outlive the engine.
+    /// <see cref="EngineOptions.Budgets"/>. The registry must outlive the engine. With <paramref name="meters"/>, the engine
+    /// publishes its metrics (<see cref="EngineMetrics"/>) on the meter factory's Pipeline meter.
     /// </summary>
-    public static JobEngine Create(IModelPackProvider registry, EngineOptions options, TimeProvider time, ILoggerFactory loggers) =>
-        Create(new RegistryPackSource(registry, options), options, time, loggers);
+    public static JobEngine Create(IModelPackProvider registry, EngineOptions options, TimeProvider time, ILoggerFactory loggers,
+        IMeterFactory? meters = null) =>
+        Create(new RegistryPackSource(registry, options), options, time, loggers, meters);
 
     /// <summary>An engine over <paramref name="packs"/> (e.g. a <see cref="RegistryPackSource"/> the caller also reads, or recorded packs).</summary>
-    public static JobEngine Create(IEnginePackSource packs, EngineOptions options, TimeProvider time, ILoggerFactory loggers)
+    public static JobEngine Create(IEnginePackSource packs, EngineOptions options, TimeProvider time, ILoggerFactory loggers,
+        IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        return new JobEngine(packs, new ImageCodec(), options, time, loggers.CreateLogger<JobEngine>());
+        return new JobEngine(packs, new ImageCodec(), options, time, loggers.CreateLogger<JobEngine>(), meters);
     }
 }

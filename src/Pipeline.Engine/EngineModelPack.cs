@@ -30,6 +30,9 @@ public sealed record EngineModelPack(
     /// <summary>Which denoiser graph runs, as results record it: "fp32" (the pack's denoiser) or "int8" (its quantized one).</summary>
     public string DenoiserPrecision { get; init; } = "fp32";
 
+    /// <summary>Where the graphs run, as telemetry labels it: "cpu" or "cuda" (the pack's active execution provider).</summary>
+    public string Provider { get; init; } = "cpu";
+
     /// <summary>Temperature when a job names none (manifest sampling.defaultTemperature). Default 1.</summary>
     public float DefaultTemperature { get; init; } = 1f;
 
@@ -55,7 +58,8 @@ public sealed record EngineModelPack(
         var engine = new EngineModelPack(m.Name, m.Version, m.Image.Width, m.Image.Height, m.Latent.Height, m.Latent.Width,
             m.CodebookSize, pack.Denoiser, pack.Codec)
         {
-            DenoiserPrecision = pack.DenoiserPrecision == Inference.DenoiserPrecision.Int8 ? "int8" : "fp32",
+            DenoiserPrecision = PrecisionLabel(pack.DenoiserPrecision),
+            Provider = ProviderLabel(pack.ActiveProvider),
             DefaultTemperature = (float)(m.Sampling?.DefaultTemperature ?? 1.0),
             DefaultOrder = UnmaskOrders.Parse(m.Sampling?.DefaultOrder) ?? UnmaskOrder.Reference,
             Budgets = budgets,
@@ -63,6 +67,12 @@ public sealed record EngineModelPack(
         engine.EnsureConsistent();
         return engine;
     }
+
+    /// <summary>The telemetry label of an active provider: "cuda" or "cpu".</summary>
+    public static string ProviderLabel(ExecutionProvider provider) => provider == ExecutionProvider.Cuda ? "cuda" : "cpu";
+
+    /// <summary>The telemetry label of a denoiser precision: "int8" or "fp32".</summary>
+    public static string PrecisionLabel(DenoiserPrecision precision) => precision == Inference.DenoiserPrecision.Int8 ? "int8" : "fp32";
 
     /// <summary>Throws <see cref="InvalidOperationException"/> when the sizes disagree with the denoiser or codec.</summary>
     public void EnsureConsistent()

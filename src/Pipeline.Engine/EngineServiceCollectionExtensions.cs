@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,8 @@ public static class EngineServiceCollectionExtensions
     /// when the host starts (their ranges, and <see cref="EngineOptionsValidator"/>). Configure the options with
     /// <c>services.AddOptions&lt;EngineOptions&gt;()</c>; bind <see cref="EngineOptions.Budgets"/> from
     /// <see cref="EngineOptions.BudgetsSection"/>. The engine is disposed before the registry (it is created after it).
+    /// When the host has an <see cref="IMeterFactory"/> (every host builder adds one), the engine publishes its metrics,
+    /// model pack load times included.
     /// </summary>
     public static IServiceCollection AddPipelineEngine(this IServiceCollection services, Func<IServiceProvider, ModelPackRegistryOptions> registryOptions)
     {
@@ -24,11 +27,17 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new ModelPackRegistry(registryOptions(sp), sp.GetRequiredService<ILogger<ModelPackRegistry>>()));
         services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
         services.AddOptions<EngineOptions>().ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IJobEngine>(sp => EngineFactory.Create(
-            sp.GetRequiredService<ModelPackRegistry>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IJobEngine>(sp =>
+        {
+            var registry = sp.GetRequiredService<ModelPackRegistry>();
+            var engine = EngineFactory.Create(registry,
+                sp.GetRequiredService<IOptions<EngineOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>());
+            registry.Loaded += engine.OnPackLoaded;
+            return engine;
+        });
         return services;
     }
 }

@@ -4,7 +4,8 @@ namespace Pipeline.Engine;
 
 /// <summary>
 /// One job inside the engine. Created by RunAsync; after it is queued only its pack loop touches the mutable
-/// members, so they need no locking.
+/// members, so they need no locking. The timestamps (<see cref="TimeProvider.GetTimestamp"/>; 0 = not reached) make the
+/// result's timings and, afterwards on the caller's side, the job's spans (<see cref="JobTrace"/>).
 /// </summary>
 internal sealed class JobState(PreparedJob prepared, IProgress<JobProgress>? progress, long startedAt, CancellationToken cancellationToken)
 {
@@ -22,7 +23,19 @@ internal sealed class JobState(PreparedJob prepared, IProgress<JobProgress>? pro
     public long AdmittedAt { get; set; }
     public long SampleStartedAt { get; set; }
     public long SampleEndedAt { get; set; }
-    public double EncodeMs { get; set; }
+
+    /// <summary>The batched encode this job's source image went through (variation and inpainting), and its rows.</summary>
+    public long EncodeStartedAt { get; set; }
+    public long EncodeEndedAt { get; set; }
+    public int EncodeRows { get; set; }
+
+    /// <summary>The batched decode of the job's tokens until its PNG was made, and the decode's rows.</summary>
+    public long DecodeStartedAt { get; set; }
+    public long FinishedAt { get; set; }
+    public int DecodeRows { get; set; }
+
+    /// <summary>The job's spans when it is traced (the loop adds its steps), else null.</summary>
+    public JobTrace? Trace { get; init; }
     public StepDecision Steps { get; set; }
     public TokenSampler? Sampler { get; set; }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Pipeline.Engine;
 
 /// <summary>Between iterations: cancellations are honoured and free slots are filled by priority.</summary>
@@ -64,13 +66,18 @@ internal sealed partial class PackRunner
                     }
 
                     _load.Admitted();
+                    Interlocked.Increment(ref _slotsBusy);
                     job.InSlot = true;
                     job.AdmittedAt = _time.GetTimestamp();
                     // docs/architecture.md §4: backlog = jobs still waiting in this engine + what the host reports waiting outside it.
                     var backlog = _load.Waiting + _load.ExternalBacklog;
                     job.Steps = _budgets.Resolve(job.Job.Priority, job.Job.Steps, backlog);
                     _admitted.Add(job);
-                    _logger.JobAdmitted(job.Job.JobId, _pack.Name, job.Job.Priority, job.Steps.Used, job.Steps.Requested, backlog);
+                    _metrics?.Admitted(Tags, job.Job.Priority, job.Steps.Requested, job.Steps.Used);
+                    if (_logger.IsEnabled(LogLevel.Debug))
+                    {
+                        UnderJob(job, () => _logger.JobAdmitted(job.Job.JobId, _pack.Name, job.Job.Priority, job.Steps.Used, job.Steps.Requested, backlog));
+                    }
                 }
             }
         }

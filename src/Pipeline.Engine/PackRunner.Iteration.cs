@@ -45,10 +45,10 @@ internal sealed partial class PackRunner
             return;
         }
 
-        var encodeMs = ResultFactory.Ms(_time, started, _time.GetTimestamp());
+        var ended = _time.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
-            _batch[i].EncodeMs = encodeMs;
+            (_batch[i].EncodeStartedAt, _batch[i].EncodeEndedAt, _batch[i].EncodeRows) = (started, ended, count);
             StartSampling(_batch[i], _tokens.AsSpan(i * _n, _n).ToArray());
         }
 
@@ -102,10 +102,27 @@ internal sealed partial class PackRunner
         }
 
         var rows = _batch.Count;
-        if (rows > 0 && !TryBatch("forward",
-                () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v))))
+        var skipped = _active.Count - rows;
+        var started = _time.GetTimestamp();
+        var forwarded = rows > 0 && TryBatch("forward",
+            () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v)));
+        if (rows > 0 && !forwarded)
         {
             _active.RemoveAll(job => job.Row >= 0);
+        }
+
+        var stepped = _time.GetTimestamp();
+        if (_metrics is not null)
+        {
+            if (forwarded)
+            {
+                _metrics.Forward(Tags, rows, _time.GetElapsedTime(started, stepped));
+            }
+
+            if (skipped > 0)
+            {
+                _metrics.Skipped(Tags, skipped);
+            }
         }
 
         _batch.Clear();
@@ -117,6 +134,8 @@ internal sealed partial class PackRunner
             {
                 continue;
             }
+
+            job.Trace?.StepDone(stepped, job.Sampler!.CompletedSteps, job.Row >= 0 ? rows : 0);
 
             if (job.Sampler!.IsFinished)
             {
@@ -182,6 +201,7 @@ internal sealed partial class PackRunner
         for (var i = 0; i < count; i++)
         {
             _batch[i].Sampler!.Tokens.CopyTo(_tokens.AsSpan(i * _n, _n));
+            (_batch[i].DecodeStartedAt, _batch[i].DecodeRows) = (started, count);
         }
 
         if (!TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage))))
@@ -202,7 +222,8 @@ internal sealed partial class PackRunner
                     ? _images.Composite(prepared.Source!, decoded, pixelMask, prepared.FeatherPixels)
                     : PlanarPixels.FromPlanar(decoded, _pack.ImageWidth, _pack.ImageHeight);
                 var png = _images.EncodePng(image);
-                Complete(job, ResultFactory.Create(job, png, started, _time.GetTimestamp(), _time));
+                job.FinishedAt = _time.GetTimestamp();
+                Complete(job, ResultFactory.Create(job, png, _time));
             }
 #pragma warning disable CA1031 // Compositing or encoding one job's image must not fail the others.
             catch (Exception e)

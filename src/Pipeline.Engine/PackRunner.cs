@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pipeline.Imaging;
 using Pipeline.Sampling;
@@ -25,6 +26,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
     private readonly EngineLoad _load;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EngineMetrics? _metrics;
     private readonly int _capacity;
     private readonly int _n;
     private readonly int _v;
@@ -36,6 +38,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private bool _stopping;
     private int _cancellationSeen;
+    private int _slotsBusy;
 
     private readonly List<JobState> _active;
     private readonly List<JobState> _admitted;
@@ -45,10 +48,12 @@ internal sealed partial class PackRunner : IAsyncDisposable
     private readonly float[] _pixels;
     private readonly Task _loop;
 
-    public PackRunner(EngineModelPack pack, IImageCodec images, EngineOptions options, EngineLoad load, TimeProvider time, ILogger logger)
+    public PackRunner(EngineModelPack pack, IImageCodec images, EngineOptions options, EngineLoad load, TimeProvider time, ILogger logger,
+        EngineMetrics? metrics)
     {
         pack.EnsureConsistent();
-        (_pack, _images, _budgets, _load, _time, _logger) = (pack, images, pack.Budgets, load, time, logger);
+        (_pack, _images, _budgets, _load, _time, _logger, _metrics) = (pack, images, pack.Budgets, load, time, logger, metrics);
+        Tags = new PackTags(pack);
         _capacity = options.MaxBatch;
         _n = pack.SequenceLength;
         _v = pack.CodebookSize;
@@ -60,8 +65,22 @@ internal sealed partial class PackRunner : IAsyncDisposable
         _logits = new float[(long)_capacity * _n * _v];
         _pixels = new float[_capacity * _pixelsPerImage];
         _logger.PackLoopStarted(pack.Name, pack.Version, _capacity);
-        _loop = Task.Run(RunLoopAsync);
+        // The loop serves every job, so it must not inherit the first job's context (its Activity.Current would be that
+        // job's span, and every log line of the loop would carry that job's trace id).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunLoopAsync);
+        }
     }
+
+    /// <summary>Slots of this pack's loop.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Slots holding a job now (admitted or sampling); read by the metrics collector from any thread.</summary>
+    public int SlotsBusy => Volatile.Read(ref _slotsBusy);
+
+    /// <summary>This pack's metric tags.</summary>
+    public PackTags Tags { get; }
 
     /// <summary>Queues a prepared job; the task completes when the job is finished, canceled or failed.</summary>
     public Task<EngineResult> Enqueue(JobState job)
@@ -166,15 +185,16 @@ internal sealed partial class PackRunner : IAsyncDisposable
         {
             job.InSlot = false;
             _load.LeftSlot();
+            Interlocked.Decrement(ref _slotsBusy);
         }
     }
 
+    // The job's outcome is logged by RunAsync on the caller's side, under the job's own trace.
     private void Complete(JobState job, EngineResult result)
     {
         LeaveSlot(job);
         job.Registration.Dispose();
         job.Completion.TrySetResult(result);
-        _logger.JobFinished(job.Job.JobId, result.Metadata.Timings.TotalMs, job.ForwardPasses);
     }
 
     private void Fail(JobState job, Exception error)
@@ -182,7 +202,6 @@ internal sealed partial class PackRunner : IAsyncDisposable
         LeaveSlot(job);
         job.Registration.Dispose();
         job.Completion.TrySetException(error);
-        _logger.JobFailed(job.Job.JobId, error);
     }
 
     private void Cancel(JobState job)
@@ -190,7 +209,21 @@ internal sealed partial class PackRunner : IAsyncDisposable
         LeaveSlot(job);
         job.Registration.Dispose();
         job.Completion.TrySetCanceled(job.CancellationToken.IsCancellationRequested ? job.CancellationToken : _stop.Token);
-        _logger.JobCanceled(job.Job.JobId, job.Sampler?.CompletedSteps ?? 0);
+    }
+
+    /// <summary>Logs <paramref name="log"/> with the job's span as the current activity, so the line carries the job's trace id.</summary>
+    private static void UnderJob(JobState job, Action log)
+    {
+        var loop = Activity.Current;
+        Activity.Current = job.Trace?.Activity;
+        try
+        {
+            log();
+        }
+        finally
+        {
+            Activity.Current = loop;
+        }
     }
 
     /// <summary>On shutdown every job still here is canceled (a host redelivers it); after a crash it fails.</summary>

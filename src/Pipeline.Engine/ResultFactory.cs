@@ -5,7 +5,7 @@ namespace Pipeline.Engine;
 /// <summary>Builds the metadata of a finished job from its state and timestamps.</summary>
 internal static class ResultFactory
 {
-    public static EngineResult Create(JobState state, byte[] png, long decodeStartedAt, long finishedAt, TimeProvider time)
+    public static EngineResult Create(JobState state, byte[] png, TimeProvider time)
     {
         var job = state.Job;
         var prepared = state.Prepared;
@@ -32,10 +32,10 @@ internal static class ResultFactory
             ForwardPasses = state.ForwardPasses,
             Timings = new JobTimings(
                 QueuedMs: Ms(time, state.EnqueuedAt, state.AdmittedAt),
-                EncodeMs: state.EncodeMs,
+                EncodeMs: state.EncodeStartedAt == 0 ? 0 : Ms(time, state.EncodeStartedAt, state.EncodeEndedAt),
                 SampleMs: Ms(time, state.SampleStartedAt, state.SampleEndedAt),
-                DecodeMs: Ms(time, decodeStartedAt, finishedAt),
-                TotalMs: Ms(time, state.StartedAt, finishedAt)),
+                DecodeMs: Ms(time, state.DecodeStartedAt, state.FinishedAt),
+                TotalMs: Ms(time, state.StartedAt, state.FinishedAt)),
         };
         return new EngineResult(job.JobId, png, sampler.Tokens.ToArray(), metadata);
     }

@@ -22,8 +22,9 @@ public sealed class ModelPack : IDisposable
     private readonly SessionFactory _sessions;
 
     private ModelPack(string directory, ModelPackManifest manifest, ExecutionProvider provider, DenoiserPrecision precision, SessionFactory sessions,
-        OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser)
+        OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser, TimeSpan loadTime)
     {
+        LoadTime = loadTime;
         Directory = directory;
         Manifest = manifest;
         ActiveProvider = provider;
@@ -46,6 +47,9 @@ public sealed class ModelPack : IDisposable
     public DenoiserPrecision DenoiserPrecision { get; }
 
     public IDenoiser Denoiser { get; }
+
+    /// <summary>How long <see cref="Load(string, InferenceOptions?, ILogger?)"/> took: reading, hashing, sessions, signature checks.</summary>
+    public TimeSpan LoadTime { get; }
 
     public IVqCodec Codec { get; }
 
@@ -102,8 +106,8 @@ public sealed class ModelPack : IDisposable
                     string.Join(Environment.NewLine + "- ", errors));
             }
 
-            var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2]);
-            Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, stopwatch.ElapsedMilliseconds);
+            var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2], stopwatch.Elapsed);
+            Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, (long)pack.LoadTime.TotalMilliseconds);
             return pack;
         }
         catch

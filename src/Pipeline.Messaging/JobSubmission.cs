@@ -1,5 +1,6 @@
 using MassTransit;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Messaging;
@@ -9,7 +10,9 @@ namespace Pipeline.Messaging;
 /// whichever way it came in: the Api's HTTP path (single jobs and <c>POST /v1/batches</c>) and the worker's
 /// <see cref="SubmitBatch"/> fan-out use it alike.
 /// <list type="bullet">
-/// <item>The job is recorded <c>queued</c> first (<see cref="NewJob.From"/>), so a job that was accepted is always visible.</item>
+/// <item>The job is recorded <c>queued</c> first (<see cref="NewJob.From"/>), so a job that was accepted is always visible,
+/// with the trace it was submitted under (<see cref="PipelineTelemetry.CurrentTraceId"/>); the send carries the same trace to
+/// the worker in the message headers.</item>
 /// <item>An id that exists with a different request (<see cref="SubmitJobComparison"/>) is a conflict: nothing is sent, and
 /// the caller refuses the submission naming the fields (the Api answers 409).</item>
 /// <item>It is sent when this call created the record, or when the record exists with the same request but is still
@@ -38,7 +41,8 @@ public static class JobSubmission
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(send);
-        var insert = await jobs.InsertAsync(NewJob.From(message), cancellationToken).ConfigureAwait(false);
+        var insert = await jobs.InsertAsync(NewJob.From(message) with { TraceId = PipelineTelemetry.CurrentTraceId() }, cancellationToken)
+            .ConfigureAwait(false);
         if (insert.Created)
         {
             await send(message, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,7 +24,7 @@ public static class StorageServiceCollectionExtensions
     /// Options bind from <see cref="FileStorageOptions.SectionName"/>, <see cref="JobStoreOptions.SectionName"/>,
     /// <see cref="StorageResilienceOptions.SectionName"/> and <see cref="FleetOptions.SectionName"/> and are validated
     /// (data annotations) at start. Uses the registered <see cref="TimeProvider"/> (adds <see cref="TimeProvider.System"/>
-    /// if none). Register it before MassTransit so migrations finish before consumers start.
+    /// if none) and, when the host has one, its <see cref="IMeterFactory"/> for the retry count. Register it before MassTransit so migrations finish before consumers start.
     /// </summary>
     public static IServiceCollection AddPipelineStorage(this IServiceCollection services)
     {
@@ -36,7 +37,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new StoragePipeline(StorageResilience.CreatePipeline(
             sp.GetRequiredService<IOptions<StorageResilienceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>())));
+            sp.GetService<ILoggerFactory>(),
+            metrics: sp.GetService<IMeterFactory>() is { } meters ? new StorageMetrics(meters) : null)));
 
         services.TryAddSingleton<FileSystemResultStore>();
         services.TryAddSingleton<FileSystemInputStore>();

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Pipeline.Contracts.Telemetry;
 
 namespace Pipeline.Webhooks;
 
@@ -18,22 +21,28 @@ namespace Pipeline.Webhooks;
 /// signed afresh, so its timestamp is the time it was sent. Delays run on the injected <see cref="TimeProvider"/>.
 /// Events still queued at shutdown are lost (logged): delivery is at most once per process, at least once per
 /// attempt, and receivers deduplicate by <see cref="WebhookHeaders.EventId"/>.
+/// Telemetry: each delivery is a <see cref="PipelineSpanNames.WebhookDeliver"/> span under the activity that queued the
+/// event (the job's consume span), with the HTTP attempts inside it, and is counted by outcome (<see cref="WebhookMetrics"/>).
 /// </summary>
 internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPublisher
 {
     /// <summary>The name of the <see cref="HttpClient"/> the dispatcher uses.</summary>
     public const string HttpClientName = "Pipeline.Webhooks";
 
-    private readonly Channel<WebhookEvent> _channel;
+    private static readonly ActivitySource Activities = new(PipelineTelemetry.ActivitySourceName);
+
+    private readonly Channel<QueuedWebhook> _channel;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly WebhookOptions _options;
     private readonly WebhookEventFilter _filter;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly WebhookMetrics? _metrics;
 
+    // meterFactory: the host's (every host builder registers one); null counts nothing.
     public WebhookDispatcher(IHttpClientFactory httpClientFactory, IOptions<WebhookOptions> options, TimeProvider timeProvider,
-        ILogger<WebhookDispatcher> logger)
+        ILogger<WebhookDispatcher> logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _httpClientFactory = httpClientFactory;
@@ -41,7 +50,8 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
         _filter = WebhookEventFilter.Parse(_options.Events);
         _timeProvider = timeProvider;
         _logger = logger;
-        _channel = Channel.CreateBounded<WebhookEvent>(new BoundedChannelOptions(_options.QueueCapacity)
+        _metrics = meterFactory is null ? null : new WebhookMetrics(meterFactory);
+        _channel = Channel.CreateBounded<QueuedWebhook>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite only: a full queue answers false, never blocks
             SingleReader = _options.MaxConcurrentDeliveries == 1,
@@ -61,7 +71,8 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
             return false;
         }
 
-        if (_channel.Writer.TryWrite(webhookEvent))
+        // The delivery happens later on a loop of its own: it remembers the trace of whoever queued it.
+        if (_channel.Writer.TryWrite(new QueuedWebhook(webhookEvent, Activity.Current?.Context ?? default)))
         {
             return true;
         }
@@ -92,9 +103,9 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
     {
         try
         {
-            await foreach (var webhookEvent in _channel.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var queued in _channel.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await DeliverAsync(webhookEvent, stoppingToken).ConfigureAwait(false);
+                await DeliverAsync(queued.Event, stoppingToken, queued.Parent).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -103,10 +114,13 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
         }
     }
 
-    internal async Task<bool> DeliverAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    internal async Task<bool> DeliverAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken, ActivityContext parent = default)
     {
+        using var activity = Activities.StartActivity(PipelineSpanNames.WebhookDeliver, ActivityKind.Internal, parent);
+        activity?.SetTag(PipelineSpanAttributes.WebhookEventType, webhookEvent.EventType);
         var client = _httpClientFactory.CreateClient(HttpClientName);
         var attempt = 0;
+        var delivered = false;
         try
         {
             using var response = await _pipeline.ExecuteAsync(async token =>
@@ -119,10 +133,12 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
             if (response.IsSuccessStatusCode)
             {
                 LogDelivered(webhookEvent.EventId, webhookEvent.EventType, webhookEvent.CallbackUrl, attempt);
+                delivered = true;
                 return true;
             }
 
             LogRejected(webhookEvent.EventId, webhookEvent.EventType, webhookEvent.CallbackUrl, (int)response.StatusCode, attempt);
+            activity?.SetStatus(ActivityStatusCode.Error, $"refused with status {(int)response.StatusCode}");
             return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -132,7 +148,24 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
         catch (Exception e)
         {
             LogFailed(e, webhookEvent.EventId, webhookEvent.EventType, webhookEvent.CallbackUrl, attempt);
+            activity?.AddException(e);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             return false;
+        }
+        finally
+        {
+            activity?.SetTag(PipelineSpanAttributes.WebhookAttempts, attempt);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                if (delivered)
+                {
+                    _metrics?.Delivered();
+                }
+                else
+                {
+                    _metrics?.Failed();
+                }
+            }
         }
     }
 
@@ -167,6 +200,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome)),
                 OnRetry = args =>
                 {
+                    _metrics?.Retried();
                     LogRetrying(args.Outcome.Exception, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Result is { } r ? (int)r.StatusCode : 0);
                     return default;
                 },
@@ -175,6 +209,9 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
 
         return builder.AddTimeout(_options.AttemptTimeout).Build();
     }
+
+    /// <summary>An event in the queue, with the trace context of the code that queued it.</summary>
+    private readonly record struct QueuedWebhook(WebhookEvent Event, ActivityContext Parent);
 
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {

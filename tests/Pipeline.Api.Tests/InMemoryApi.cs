@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
 using Pipeline.Contracts;
+using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
 using Pipeline.Storage.Fleet;
 using Pipeline.Storage.Inputs;
@@ -64,6 +65,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
             (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
         services.AddScoped<JobSubmitter>();
+        services.AddSingleton<JobSubmissionMetrics>();
         services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());
         var server = await LoopbackServer.StartAsync(builder, app => app.MapApiEndpoints());

@@ -41,6 +41,7 @@ internal sealed class InMemoryJobStore : IJobStore
                 SubmittedAt = job.SubmittedAt ?? now,
                 CreatedAt = now,
                 UpdatedAt = now,
+                TraceId = job.TraceId,
             };
             _jobs[job.JobId] = record;
             return Task.FromResult(new JobInsert(true, record));

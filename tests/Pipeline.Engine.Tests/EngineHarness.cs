@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Contracts;
 using Pipeline.Sampling;
@@ -10,7 +11,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public const int Width = 8, Height = 8, LatentHeight = 4, LatentWidth = 4, CodebookSize = 16, N = 16;
     public const string PackName = "fake-4x4";
 
-    public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null)
+    /// <param name="meters">Where the engine publishes its metrics; null: none.</param>
+    public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null, IMeterFactory? meters = null)
     {
         Denoiser = new FakeDenoiser(N, CodebookSize);
         Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
@@ -20,7 +22,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             Budgets = budgets ?? StepBudgetPolicy.Default,
         };
         Options = new EngineOptions { MaxBatch = maxBatch };
-        Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance);
+        Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance, meters);
     }
 
     public FakeDenoiser Denoiser { get; }

@@ -35,6 +35,20 @@ public sealed class JobStoreTests
     }
 
     [PostgresFact]
+    public async Task InsertAsync_WithTraceId_KeptAndReadBack_WithoutOne_Null()
+    {
+        await using var db = await PostgresSchema.CreateAsync();
+        const string trace = "0af7651916cd43dd8448eb211c80319c";
+
+        var traced = await db.Store.InsertAsync(Job("t1") with { TraceId = trace });
+        var untraced = await db.Store.InsertAsync(Job("t2"));
+
+        Assert.Equal(trace, traced.Job.TraceId);
+        Assert.Equal(trace, (await db.Store.GetAsync("t1"))!.TraceId);
+        Assert.Null(untraced.Job.TraceId);
+    }
+
+    [PostgresFact]
     public async Task InsertAsync_SameIdAgain_ReturnsTheExistingJobUnchanged()
     {
         await using var db = await PostgresSchema.CreateAsync();

@@ -9,6 +9,7 @@ using Pipeline.Storage.Results;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 using Pipeline.Worker.Tests.Fakes;
 
 namespace Pipeline.Worker.Tests;
@@ -37,6 +38,8 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddSingleton<JobsDone>();
         services.AddSingleton<JobRejections>();
         services.AddSingleton<JobLeases>();
+        services.AddOptions<ModelOptions>();
+        services.AddWorkerTelemetry();
         services.AddSingleton<Pipeline.Webhooks.IWebhookPublisher>(new RecordingWebhookPublisher());
         services.AddOptions<WorkerOptions>().Configure(o =>
         {

@@ -5,6 +5,9 @@ namespace Pipeline.Api.Hosting;
 /// <summary>Builds the API host; <c>Program</c> runs it, tests build it with their own configuration.</summary>
 public static class ApiApplication
 {
+    /// <summary>Its <c>service.name</c> in telemetry unless <c>OTEL_SERVICE_NAME</c> says otherwise, and its Prometheus job name.</summary>
+    public const string ServiceName = "pipeline-api";
+
     /// <summary>The port of the default address, <c>http://127.0.0.1:8080</c> (see <see cref="LoopbackDefaultAddress"/>).</summary>
     public const int DefaultPort = 8080;
 
@@ -13,7 +16,7 @@ public static class ApiApplication
     /// <param name="configure">Last say over the builder before services are added (tests add configuration here).</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = PipelineHostBuilder.Create(args, DefaultPort, configure);
+        var builder = PipelineHostBuilder.Create(args, ServiceName, DefaultPort, configure);
         builder.AddApiServices();
         return builder;
     }

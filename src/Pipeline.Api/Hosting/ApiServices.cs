@@ -40,6 +40,7 @@ public static class ApiServices
         // Scoped, per request: it sends through MassTransit's ISendEndpointProvider, which is scoped (MassTransit's
         // guidance for producers outside a consumer); a singleton holding it fails scope validation at start.
         services.AddScoped<JobSubmitter>();
+        services.AddSingleton<JobSubmissionMetrics>();
         services.AddScheduleForwarding();
         services.AddPipelineBus();
         return builder;

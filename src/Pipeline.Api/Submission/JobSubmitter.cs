@@ -13,10 +13,11 @@ namespace Pipeline.Api.Submission;
 /// Turns requests into <see cref="SubmitJob"/> messages (inline images uploaded to the input store first), records each
 /// job as queued, then sends it to the job queue with its class's AMQP priority (<see cref="JobSubmission"/>, shared with
 /// the worker's batch fan-out). Recording first means a job the API acknowledged is always visible; a send that fails
-/// leaves it queued, and the client's retry (same id) sends it again.
+/// leaves it queued, and the client's retry (same id) sends it again. A newly recorded job is counted in
+/// <see cref="JobSubmissionMetrics"/>.
 /// </summary>
 public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
-    TimeProvider time)
+    TimeProvider time, JobSubmissionMetrics metrics)
 {
     /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
     public async Task<SubmitJob?> ToMessageAsync(JobRequest request, string jobId, string? batchId, RequestErrors errors, string fieldPrefix,
@@ -66,9 +67,17 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
     /// (<see cref="JobSubmission"/>: the rule the worker's batch fan-out shares). An id recorded with a different request
     /// comes back as a conflict, unsent.
     /// </summary>
-    public Task<JobSubmissionResult> SubmitAsync(SubmitJob message, CancellationToken cancellationToken) =>
-        JobSubmission.RecordAndSendAsync(jobs, message,
-            (job, token) => WithinSendTimeoutAsync(timeout => sendEndpoints.SendJobAsync(job, timeout), token), cancellationToken);
+    public async Task<JobSubmissionResult> SubmitAsync(SubmitJob message, CancellationToken cancellationToken)
+    {
+        var submission = await JobSubmission.RecordAndSendAsync(jobs, message,
+            (job, token) => WithinSendTimeoutAsync(timeout => sendEndpoints.SendJobAsync(job, timeout), token), cancellationToken).ConfigureAwait(false);
+        if (submission.Created)
+        {
+            metrics.Submitted(message);
+        }
+
+        return submission;
+    }
 
     /// <summary>Sends <paramref name="message"/> to the cancel queue.</summary>
     public Task CancelAsync(CancelJob message, CancellationToken cancellationToken) =>

@@ -29,6 +29,12 @@ public sealed record JobView
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>
+    /// The W3C trace id (32 hex digits) the job was submitted under: open it in the tracing UI to follow the job from this
+    /// request through the queue to the worker (docs/operations.md, "Following one job's trace"); null when none was active.
+    /// </summary>
+    public string? TraceId { get; init; }
+
     /// <summary>This resource.</summary>
     public required string StatusUrl { get; init; }
 
@@ -59,6 +65,7 @@ public sealed record JobView
             SubmittedAt = record.SubmittedAt,
             StartedAt = record.StartedAt,
             FinishedAt = record.FinishedAt,
+            TraceId = record.TraceId,
             StatusUrl = url,
             ResultUrl = succeeded ? url + "/result" : null,
             MetadataUrl = succeeded ? url + "/metadata" : null,

@@ -30,6 +30,12 @@ public sealed class ModelPackRegistry : IModelPackProvider, IDisposable
 
     public string DefaultPackName => _options.DefaultPackName;
 
+    /// <summary>
+    /// Raised once per pack, right after it loaded (on the loading thread, inside the registry's lock: handlers must be
+    /// quick and must not call back into the registry). The engine records the load time from it.
+    /// </summary>
+    public event Action<ModelPack>? Loaded;
+
     public IReadOnlyList<string> AvailablePackNames => [.. Discover().Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The packs loaded so far (what this process serves without loading more), ordered by name.</summary>
@@ -64,6 +70,7 @@ public sealed class ModelPackRegistry : IModelPackProvider, IDisposable
 
             pack = ModelPack.Load(directory, _sessions, _logger);
             _loaded.Add(name, pack);
+            Loaded?.Invoke(pack);
             return pack;
         }
     }

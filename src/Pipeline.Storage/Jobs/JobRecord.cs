@@ -72,6 +72,9 @@ public sealed record JobRecord
     /// </summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 
+    /// <summary>The trace it was submitted under (W3C trace id, 32 hex digits), or null (none was active, or recorded before traces were kept).</summary>
+    public string? TraceId { get; init; }
+
     /// <summary>The recorded request as a message, read with <see cref="ContractJson.Options"/>.</summary>
     public SubmitJob ReadRequest() =>
         JsonSerializer.Deserialize<SubmitJob>(RequestJson, ContractJson.Options)

@@ -24,6 +24,9 @@ public sealed record NewJob
     /// <summary>When the producer submitted it; null: the store's clock at insert.</summary>
     public DateTimeOffset? SubmittedAt { get; init; }
 
+    /// <summary>The trace the job was submitted under (32 hex digits), or null: the job's trace in a tracing UI.</summary>
+    public string? TraceId { get; init; }
+
     /// <summary>The record for a <see cref="SubmitJob"/> message, its JSON written with <see cref="ContractJson.Options"/>.</summary>
     public static NewJob From(SubmitJob message)
     {

@@ -20,7 +20,7 @@ public sealed class PostgresJobStore : IJobStore
     private const string Columns = """
         id, batch_id, kind, status, priority, request::text, progress_step, progress_steps, steps_used, result_key,
         error_code, error_message, error_retryable, attempts, submitted_at, created_at, started_at, finished_at, updated_at,
-        leased_by, lease_expires_at
+        leased_by, lease_expires_at, trace_id
         """;
 
     private const int MaxHolder = 200;
@@ -72,14 +72,14 @@ public sealed class PostgresJobStore : IJobStore
                 }
 
                 batch.BatchCommands.Add(Command($"""
-                    INSERT INTO {_jobs} (id, batch_id, kind, status, priority, request, submitted_at, created_at, updated_at)
-                    VALUES (@id, @batch_id, @kind, 'queued', @priority, @request, @submitted, @now, @now)
+                    INSERT INTO {_jobs} (id, batch_id, kind, status, priority, request, submitted_at, created_at, updated_at, trace_id)
+                    VALUES (@id, @batch_id, @kind, 'queued', @priority, @request, @submitted, @now, @now, @trace_id)
                     ON CONFLICT (id) DO NOTHING
                     RETURNING {Columns}
                     """,
                     ("id", job.JobId), ("batch_id", (object?)job.BatchId ?? DBNull.Value), ("kind", job.Kind), ("priority", job.Priority),
                     ("request", new NpgsqlParameter { Value = job.RequestJson, NpgsqlDbType = NpgsqlDbType.Jsonb }),
-                    ("submitted", submitted), ("now", now)));
+                    ("submitted", submitted), ("now", now), ("trace_id", (object?)job.TraceId ?? DBNull.Value)));
 
                 var inserted = await ReadSingleAsync(batch, cancellationToken).ConfigureAwait(false);
                 if (inserted is not null)
@@ -453,6 +453,7 @@ public sealed class PostgresJobStore : IJobStore
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(18),
         LeasedBy = reader.IsDBNull(19) ? null : reader.GetString(19),
         LeaseExpiresAt = reader.IsDBNull(20) ? null : reader.GetFieldValue<DateTimeOffset>(20),
+        TraceId = reader.IsDBNull(21) ? null : reader.GetString(21),
     };
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)

@@ -20,22 +20,22 @@ public sealed class ResilientInputStore(IInputStore inner, ResiliencePipeline pi
         }
 
         var start = content.Position;
-        return pipeline.ExecuteAsync(async ct =>
+        return pipeline.RunAsync("inputs", ct =>
         {
             content.Position = start;
-            return await inner.PutAsync(content, ct).ConfigureAwait(false);
-        }, cancellationToken).AsTask();
+            return inner.PutAsync(content, ct);
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.ReadAsync(key, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("inputs", ct => inner.ReadAsync(key, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.OpenReadAsync(key, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("inputs", ct => inner.OpenReadAsync(key, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.ExistsAsync(key, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("inputs", ct => inner.ExistsAsync(key, ct), cancellationToken);
 }

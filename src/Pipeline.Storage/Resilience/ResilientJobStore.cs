@@ -71,6 +71,7 @@ public sealed class ResilientJobStore(IJobStore inner, ResiliencePipeline pipeli
     public Task<BatchRecord?> TryCompleteBatchAsync(string batchId, CancellationToken cancellationToken = default) =>
         Run(ct => inner.TryCompleteBatchAsync(batchId, ct), cancellationToken);
 
-    private Task<T> Run<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-        pipeline.ExecuteAsync(async ct => await call(ct).ConfigureAwait(false), cancellationToken).AsTask();
+    private Task<T> Run<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken,
+        [System.Runtime.CompilerServices.CallerMemberName] string method = "") =>
+        pipeline.RunAsync("jobs", call, cancellationToken, method);
 }

@@ -8,17 +8,17 @@ public sealed class ResilientResultStore(IResultStore inner, ResiliencePipeline 
 {
     /// <inheritdoc />
     public Task<ResultWrite> WriteAsync(string jobId, ResultFiles files, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.WriteAsync(jobId, files, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("results", ct => inner.WriteAsync(jobId, files, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<StoredResult?> ReadAsync(string jobId, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.ReadAsync(jobId, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("results", ct => inner.ReadAsync(jobId, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<Stream?> OpenReadAsync(string jobId, ResultFile file, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.OpenReadAsync(jobId, file, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("results", ct => inner.OpenReadAsync(jobId, file, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        pipeline.ExecuteAsync(async ct => await inner.ExistsAsync(jobId, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        pipeline.RunAsync("results", ct => inner.ExistsAsync(jobId, ct), cancellationToken);
 }

@@ -13,10 +13,11 @@ public static class StorageResilience
     /// <see cref="StorageResilienceOptions.BaseDelay"/>, capped at <see cref="StorageResilienceOptions.MaxDelay"/>,
     /// jittered when asked. Delays run on <paramref name="timeProvider"/>, so tests advance a fake clock instead
     /// of sleeping. With <paramref name="loggerFactory"/>, Polly's telemetry is on with <see cref="QuietTelemetry"/>:
-    /// retries are logged at Debug, and never with the call's result.
+    /// retries are logged at Debug, and never with the call's result. With <paramref name="metrics"/>, every retry is
+    /// counted under the operation the store named (<see cref="StorageOperation"/>).
     /// </summary>
     public static ResiliencePipeline CreatePipeline(StorageResilienceOptions options, TimeProvider timeProvider,
-        ILoggerFactory? loggerFactory = null, string name = "pipeline-storage")
+        ILoggerFactory? loggerFactory = null, string name = "pipeline-storage", StorageMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -36,6 +37,11 @@ public static class StorageResilience
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 UseJitter = options.UseJitter,
+                OnRetry = args =>
+                {
+                    metrics?.Retried(args.Context.OperationKey);
+                    return default;
+                },
             });
         }
 

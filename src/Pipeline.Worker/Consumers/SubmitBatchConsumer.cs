@@ -24,7 +24,8 @@ namespace Pipeline.Worker.Consumers;
 /// Every step is idempotent, so a redelivered or retried batch records nothing twice, finishes what an interrupted
 /// attempt left unsent, and — since the job consumer acknowledges ended jobs without running them — makes no second result.
 /// </summary>
-public sealed partial class SubmitBatchConsumer(IJobStore jobs, JobOutcomes outcomes, TimeProvider time, ILogger<SubmitBatchConsumer> logger)
+public sealed partial class SubmitBatchConsumer(IJobStore jobs, JobOutcomes outcomes, JobSubmissionMetrics submissions, TimeProvider time,
+    ILogger<SubmitBatchConsumer> logger)
     : IConsumer<SubmitBatch>
 {
     public async Task Consume(ConsumeContext<SubmitBatch> context)
@@ -62,6 +63,7 @@ public sealed partial class SubmitBatchConsumer(IJobStore jobs, JobOutcomes outc
             if (recorded.Created)
             {
                 created++;
+                submissions.Submitted(job);
             }
             else if (recorded.Conflicts)
             {

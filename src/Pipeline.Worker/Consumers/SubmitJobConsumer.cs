@@ -2,12 +2,15 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Engine;
+using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Consumers;
 
@@ -18,6 +21,8 @@ namespace Pipeline.Worker.Consumers;
 /// the record says succeeded and <see cref="JobCompleted"/> is published, so a crash anywhere before means redelivery,
 /// and every step is idempotent so a redelivery finishes the job instead of repeating it. Bad input ends the job as
 /// failed at once; anything else propagates to the message retry (<see cref="SubmitJobConsumerDefinition"/>).
+/// Traces: this runs under MassTransit's consume span, a child of the producer's send span (W3C trace context in the
+/// message headers); the job's broker wait, its engine spans and the result write are children of it.
 /// </summary>
 public sealed partial class SubmitJobConsumer(
     IJobEngine engine,
@@ -27,6 +32,7 @@ public sealed partial class SubmitJobConsumer(
     JobOutcomes outcomes,
     JobLeases leases,
     JobRejections rejections,
+    JobSubmissionMetrics submissions,
     IBus bus,
     IOptions<WorkerOptions> options,
     TimeProvider time,
@@ -43,6 +49,8 @@ public sealed partial class SubmitJobConsumer(
         }
 
         message = message with { SubmittedAt = message.SubmittedAt ?? receivedAt };
+        WorkerActivities.TagJob(message.JobId, message.Kind, message.Priority);
+        WorkerActivities.QueueWait(message.SubmittedAt.Value, receivedAt);
         var errors = SubmitJobRules.Validate(message);
         if (errors.Count > 0)
         {
@@ -52,7 +60,12 @@ public sealed partial class SubmitJobConsumer(
         }
 
         // The Api records jobs before sending them; a plain AMQP producer does not, so record it here (idempotent).
-        var insert = await jobs.InsertAsync(NewJob.From(message), stopping).ConfigureAwait(false);
+        var insert = await jobs.InsertAsync(NewJob.From(message) with { TraceId = PipelineTelemetry.CurrentTraceId() }, stopping).ConfigureAwait(false);
+        if (insert.Created)
+        {
+            submissions.Submitted(message);
+        }
+
         if (insert.Job.Status is JobStatus.Failed or JobStatus.Canceled)
         {
             LogSkipped(logger, message.JobId, insert.Job.Status);
@@ -161,6 +174,7 @@ public sealed partial class SubmitJobConsumer(
             result = await engine.RunAsync(engineJob, reporter, jobToken).ConfigureAwait(false);
         }
 
+        using var store = WorkerActivities.Source.StartActivity(PipelineSpanNames.ResultStore);
         var write = await results.WriteAsync(message.JobId,
             new ResultFiles(result.Png, result.Tokens, JobOutcomes.SerializeMetadata(result.Metadata)), context.CancellationToken).ConfigureAwait(false);
         return (write.Keys, result.Metadata);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Engine;
 using Pipeline.Messaging;
+using Pipeline.Worker.Telemetry;
 using RabbitMQ.Client;
 
 namespace Pipeline.Worker.Hosting;
@@ -11,10 +12,11 @@ namespace Pipeline.Worker.Hosting;
 /// <summary>
 /// Reads the job queue's ready-message count (a passive declare over a connection of its own) and hands it to
 /// <see cref="IJobEngine.ReportBacklog"/>, so standard and bulk jobs degrade toward their minimum steps while work piles
-/// up. A failed read keeps the last figure; the next poll reconnects.
+/// up; the same read's message and consumer counts are the worker's queue metrics (<see cref="QueueObservation"/>). A failed
+/// read keeps the last figure; the next poll reconnects.
 /// </summary>
 public sealed partial class BacklogMonitor(IJobEngine engine, IOptions<RabbitMqOptions> rabbit, IOptions<WorkerOptions> options,
-    TimeProvider time, ILogger<BacklogMonitor> logger) : BackgroundService
+    QueueObservation observation, TimeProvider time, ILogger<BacklogMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,6 +38,7 @@ public sealed partial class BacklogMonitor(IJobEngine engine, IOptions<RabbitMqO
 
                     var queue = await channel.QueueDeclarePassiveAsync(PipelineEndpoints.JobQueue, stoppingToken).ConfigureAwait(false);
                     engine.ReportBacklog((int)Math.Min(queue.MessageCount, int.MaxValue));
+                    observation.JobQueueRead(queue.MessageCount, queue.ConsumerCount);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

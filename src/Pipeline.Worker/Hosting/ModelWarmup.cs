@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Engine;
 using Pipeline.Inference;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Hosting;
 
@@ -11,7 +12,7 @@ namespace Pipeline.Worker.Hosting;
 /// Loads the default model pack (and builds the engine) before the bus starts consuming, so a worker with a missing or
 /// broken pack fails at start instead of failing every job; the health check reports the pack it serves.
 /// </summary>
-public sealed partial class ModelWarmup(IServiceProvider services, IOptions<ModelOptions> options, ILogger<ModelWarmup> logger)
+public sealed partial class ModelWarmup(IServiceProvider services, IOptions<ModelOptions> options, WorkerMetrics metrics, ILogger<ModelWarmup> logger)
     : IHostedService, IHealthCheck
 {
     private volatile string? _loaded;
@@ -22,6 +23,7 @@ public sealed partial class ModelWarmup(IServiceProvider services, IOptions<Mode
         // budgets come from its own manifest when the engine first runs one of its jobs.
         _ = services.GetService(typeof(IJobEngine));
         var pack = ((ModelPackRegistry)services.GetService(typeof(ModelPackRegistry))!).Get(options.Value.DefaultPack);
+        metrics.Serving(pack);
         _loaded = $"{pack.Manifest.Name} {pack.Manifest.Version} on {pack.ActiveProvider}";
         LogLoaded(logger, _loaded);
         return Task.CompletedTask;

@@ -6,6 +6,9 @@ namespace Pipeline.Worker.Hosting;
 /// <summary>Builds the worker host; <c>Program</c> runs it, tests build it with their own configuration.</summary>
 public static class WorkerApplication
 {
+    /// <summary>Its <c>service.name</c> in telemetry unless <c>OTEL_SERVICE_NAME</c> says otherwise, and its Prometheus job name.</summary>
+    public const string ServiceName = "pipeline-worker";
+
     /// <summary>The port of the default address, <c>http://127.0.0.1:8081</c> (see <see cref="LoopbackDefaultAddress"/>).</summary>
     public const int DefaultPort = 8081;
 
@@ -14,7 +17,7 @@ public static class WorkerApplication
     /// <param name="configure">Last say over the builder before services are added (tests add configuration here).</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = PipelineHostBuilder.Create(args, DefaultPort, configure);
+        var builder = PipelineHostBuilder.Create(args, ServiceName, DefaultPort, configure);
         builder.AddWorkerServices();
         return builder;
     }

@@ -9,6 +9,7 @@ using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Hosting;
 
@@ -25,6 +26,7 @@ public static class WorkerServices
 
         // Registered before the bus: hosted services start in order, so the schema and the model are ready before a message arrives.
         services.AddPipelineStorage();
+        services.AddWorkerTelemetry();
         AddEngine(services);
         services.AddSingleton<ModelWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());

@@ -5,7 +5,9 @@ using Pipeline.Contracts;
 using Pipeline.Engine;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
+using Pipeline.Contracts.Telemetry;
 using Pipeline.Webhooks;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Jobs;
 
@@ -28,8 +30,10 @@ namespace Pipeline.Worker.Jobs;
 /// for bad input, Error for a fault of the system) or was canceled (Information). Everything else about a job (skipped
 /// redeliveries, announcements repeated, the engine's own view) is Debug, so a worker's log is one line per job.
 /// </para>
+/// <para>Each outcome this call recorded is counted once in <see cref="WorkerMetrics"/>.</para>
 /// </summary>
-public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, TimeProvider time, ILogger<JobOutcomes> logger)
+public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, WorkerMetrics metrics, TimeProvider time,
+    ILogger<JobOutcomes> logger)
 {
     /// <summary>
     /// Marks the job succeeded with <paramref name="metadata"/>'s steps, as the holder of its lease, and announces it
@@ -75,6 +79,9 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         var now = time.GetUtcNow();
         var submittedAt = job.SubmittedAt ?? receivedAt;
         var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
+        // Announced once per job (see the class remarks), so counted once here.
+        metrics.Completed(job, metadata.ModelPack, TimeSpan.FromMilliseconds(waited + metadata.Timings.QueuedMs), now - submittedAt);
+
         var completed = new JobCompleted
         {
             JobId = job.JobId,
@@ -127,6 +134,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         done.Add();
 
         LogFailed(logger, failure.Retryable ? LogLevel.Error : LogLevel.Warning, job.JobId, failure.Code, failure.Message);
+        metrics.Ended(job.ModelPack, job.Kind, job.Priority, PipelineMetricTags.Failed);
         var failed = new JobFailed
         {
             JobId = job.JobId,
@@ -144,11 +152,13 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
 
     /// <summary>
     /// Publishes <see cref="JobCanceled"/> for a job whose record says canceled (<paramref name="record"/>, as the cancel
-    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job.
+    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job. Counted as a
+    /// canceled job: the cancel consumer calls this once per cancel it announces.
     /// </summary>
     public async Task CanceledAsync(IPublishEndpoint publish, string jobId, JobRecord? record, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publish);
+        metrics.Ended(record is null ? null : PackOf(record), record?.Kind, record?.Priority, PipelineMetricTags.Canceled);
         var canceled = new JobCanceled
         {
             JobId = jobId,
@@ -195,6 +205,19 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
     /// <inheritdoc cref="SerializeMetadata"/>
     public static ResultMetadata DeserializeMetadata(byte[] json) =>
         JsonSerializer.Deserialize<ResultMetadata>(json, ContractJson.Options) ?? throw new JsonException("result metadata is null");
+
+    /// <summary>The pack the job's recorded request names (null: the default pack, or a request that cannot be read).</summary>
+    private static string? PackOf(JobRecord record)
+    {
+        try
+        {
+            return record.ReadRequest().ModelPack;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The callback URL of the job as it was submitted (its recorded request), or null.</summary>
     private Uri? CallbackOf(JobRecord? record)

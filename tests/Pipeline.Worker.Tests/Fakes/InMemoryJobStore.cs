@@ -49,7 +49,7 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
             var record = new JobRecord
             {
                 JobId = job.JobId, BatchId = job.BatchId, Kind = job.Kind, Priority = job.Priority, Status = JobStatus.Queued,
-                RequestJson = job.RequestJson, SubmittedAt = job.SubmittedAt ?? now, CreatedAt = now, UpdatedAt = now,
+                RequestJson = job.RequestJson, SubmittedAt = job.SubmittedAt ?? now, CreatedAt = now, UpdatedAt = now, TraceId = job.TraceId,
             };
             _jobs[job.JobId] = record;
             _jobInserts++;

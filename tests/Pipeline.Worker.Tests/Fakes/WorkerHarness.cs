@@ -10,6 +10,7 @@ using Pipeline.Webhooks;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Tests.Fakes;
 
@@ -38,6 +39,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
         services.AddSingleton(Done);
         services.AddSingleton<JobRejections>();
         services.AddSingleton<JobLeases>();
+        services.AddOptions<ModelOptions>();
+        services.AddWorkerTelemetry();
         services.AddOptions<WorkerOptions>().Configure(o =>
         {
             o.Capacity = 4;
