@@ -6,7 +6,7 @@ namespace Pipeline.Inference;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
-        Message = "CUDA execution provider unavailable ({Reason}); running ONNX Runtime on CPU (its own log above names the missing library). Set Inference:Provider=Cpu to silence this, or Cuda to fail instead.")]
+        Message = "CUDA execution provider unavailable ({Reason}); running ONNX Runtime on CPU (its own log above names the missing library). Set the provider to Cpu (worker: Pipeline:Models:Provider; CLI: --provider cpu) to silence this, or to Cuda to fail instead.")]
     public static partial void CudaFallback(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
