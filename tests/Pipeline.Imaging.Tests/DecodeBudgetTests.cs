@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Imaging.Tests.Corpus;
+using Pipeline.TestSupport.Corpus;
 
 namespace Pipeline.Imaging.Tests;
 

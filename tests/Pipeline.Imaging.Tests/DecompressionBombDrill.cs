@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 using System.Diagnostics;
-using Pipeline.Imaging.Tests.Corpus;
+using Pipeline.TestSupport.Corpus;
 using Xunit.Abstractions;
 
 namespace Pipeline.Imaging.Tests;

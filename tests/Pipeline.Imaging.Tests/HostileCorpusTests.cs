@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Imaging.Tests.Corpus;
+using Pipeline.TestSupport.Corpus;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Pipeline.Imaging.Tests;

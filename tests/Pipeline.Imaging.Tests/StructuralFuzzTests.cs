@@ -1,4 +1,4 @@
-using Pipeline.Imaging.Tests.Corpus;
+using Pipeline.TestSupport.Corpus;
 
 namespace Pipeline.Imaging.Tests;
 

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>Byte-level mutations of encoded files.</summary>
-internal static class Bytes
+public static class Bytes
 {
     public static byte[] Cut(byte[] data, int length) => data[..length];
 

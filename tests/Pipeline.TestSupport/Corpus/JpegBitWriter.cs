@@ -1,7 +1,7 @@
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>Entropy-coded bits, most significant first, with 0xFF stuffed as 0xFF 0x00 and 1-bit padding.</summary>
-internal sealed class JpegBitWriter(Stream output)
+public sealed class JpegBitWriter(Stream output)
 {
     private int _byte;
     private int _count;

@@ -3,10 +3,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>WebP rows of the hostile corpus.</summary>
-internal static class WebpCases
+public static class WebpCases
 {
     public static IEnumerable<CorpusCase> All()
     {

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Pipeline.Imaging.Formats;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>A PNG as its list of chunks, to edit and write back with correct CRCs.</summary>
-internal sealed class PngChunks
+public sealed class PngChunks
 {
     private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -76,7 +75,7 @@ internal sealed class PngChunks
             stream.Write(number);
             var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
             stream.Write(typeAndData);
-            BinaryPrimitives.WriteUInt32BigEndian(number, Crc32.Compute(typeAndData));
+            BinaryPrimitives.WriteUInt32BigEndian(number, PngCrc.Compute(typeAndData));
             stream.Write(number);
         }
 

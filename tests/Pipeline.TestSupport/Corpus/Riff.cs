@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>WebP RIFF chunks: read the ones ImageSharp writes, and assemble new files from them.</summary>
-internal static class Riff
+public static class Riff
 {
     public static List<(string Type, byte[] Payload)> Chunks(byte[] webp)
     {

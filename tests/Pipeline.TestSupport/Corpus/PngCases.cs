@@ -1,10 +1,10 @@
 using Pipeline.Contracts;
 using SixLabors.ImageSharp.Formats.Png;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>PNG rows of the hostile corpus.</summary>
-internal static class PngCases
+public static class PngCases
 {
     /// <summary>A zTXt payload that inflates to 100 MB (about 100 KB compressed): the reported bomb.</summary>
     public static Lazy<byte[]> TextBomb { get; } = new(() => PngChunks.CompressedText(100L * 1024 * 1024, international: false));

@@ -2,10 +2,10 @@ using Pipeline.Contracts;
 using System.Buffers.Binary;
 using SixLabors.ImageSharp.Formats.Tga;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>TGA rows of the hostile corpus (TGA has no signature; see TgaCheck for how it is told apart).</summary>
-internal static class TgaCases
+public static class TgaCases
 {
     public static IEnumerable<CorpusCase> All()
     {

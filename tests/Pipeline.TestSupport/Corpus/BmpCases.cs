@@ -2,10 +2,10 @@ using Pipeline.Contracts;
 using System.Buffers.Binary;
 using SixLabors.ImageSharp.Formats.Bmp;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>BMP rows of the hostile corpus.</summary>
-internal static class BmpCases
+public static class BmpCases
 {
     public static IEnumerable<CorpusCase> All()
     {

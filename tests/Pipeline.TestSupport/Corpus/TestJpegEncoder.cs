@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>
 /// Writes the JPEGs ImageSharp 2 cannot: progressive (DC and AC bands, each refined twice, as libjpeg's scripts do)
@@ -12,7 +12,7 @@ namespace Pipeline.Imaging.Tests.Corpus;
 /// compare against the source, so a wrong bit here shows up as wrong pixels, not as a validator that agrees
 /// with a broken writer.
 /// </summary>
-internal static class TestJpegEncoder
+public static class TestJpegEncoder
 {
     private const int Quant = 3;
 

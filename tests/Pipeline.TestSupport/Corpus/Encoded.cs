@@ -2,10 +2,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>The corpus's source picture and its encodings by ImageSharp's own encoders.</summary>
-internal static class Encoded
+public static class Encoded
 {
     public const int Width = 48;
     public const int Height = 40;

@@ -1,13 +1,13 @@
 using Pipeline.Contracts;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>
 /// Every row of the hostile corpus, by name: valid files of every format the decoder reads (the variants that
 /// must not be rejected: progressive, interlaced, 16-bit, CMYK, animated, trailing bytes) and the hostile ones
 /// (cut short, inconsistent, corrupt, bombs), generated in code with ImageSharp's encoders or by hand, then mutated.
 /// </summary>
-internal static class HostileCorpus
+public static class HostileCorpus
 {
     private static readonly Lazy<IReadOnlyDictionary<string, CorpusCase>> Rows = new(() =>
         PngCases.All()

@@ -3,10 +3,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>GIF rows of the hostile corpus.</summary>
-internal static class GifCases
+public static class GifCases
 {
     public static IEnumerable<CorpusCase> All()
     {

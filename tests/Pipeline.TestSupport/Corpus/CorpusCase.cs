@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>
 /// A row of the hostile corpus: a file generated in code, what reading it must do, and why.
@@ -9,7 +9,7 @@ namespace Pipeline.Imaging.Tests.Corpus;
 /// <param name="File">The bytes.</param>
 /// <param name="Expected">The <see cref="ContractErrorCodes"/> value it is rejected with, or null when it must be accepted.</param>
 /// <param name="Why">What the file is and why that is the right outcome.</param>
-internal sealed record CorpusCase(string Name, byte[] File, string? Expected, string Why)
+public sealed record CorpusCase(string Name, byte[] File, string? Expected, string Why)
 {
     /// <summary>Accepted rows: the size the image must decode to.</summary>
     public (int Width, int Height) Size { get; init; } = (Encoded.Width, Encoded.Height);

@@ -1,10 +1,10 @@
 using Pipeline.Contracts;
 using SixLabors.ImageSharp.Formats.Jpeg;
 
-namespace Pipeline.Imaging.Tests.Corpus;
+namespace Pipeline.TestSupport.Corpus;
 
 /// <summary>JPEG rows of the hostile corpus.</summary>
-internal static class JpegCases
+public static class JpegCases
 {
     private static readonly byte[] Eoi = [0xFF, 0xD9];
 
