@@ -115,6 +115,8 @@ internal static class GuardedDecoder
     // is bad input, never transient. Only running out of memory or being cancelled says something about the host.
     private static bool IsBadInput(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or ImageInputException);
 
+    // The decoder's own text stays on the inner exception (logs), out of the message: it reaches users (API answers, job
+    // errors) and a library's sentence ("Object reference not set…", "Index was outside the bounds…") helps none of them.
     private static ImageInputException Undecodable(string what, Exception e) =>
-        new(ContractErrorCodes.ImageUndecodable, $"The {what} could not be decoded (corrupt or truncated?): {e.Message}", e);
+        new(ContractErrorCodes.ImageUndecodable, $"The {what} could not be decoded: its data passed the structural check but the decoder refused it (corrupt, or a variant of the format it does not read).", e);
 }

@@ -25,6 +25,56 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         }
     }
 
+    /// <summary>
+    /// Decodes <paramref name="encoded"/> within the limits, as <see cref="DecodeAndFit"/> does before fitting: the check a
+    /// host runs on an upload before accepting it (the API, the CLI), so the same file gets the same code everywhere.
+    /// </summary>
+    /// <param name="encoded">The file's bytes.</param>
+    /// <param name="what">How messages name the input ("source image", "mask", "upload").</param>
+    /// <exception cref="ImageInputException">Bad input, with a message that says what to change.</exception>
+    /// <exception cref="TimeoutException">The process-wide decode budget stayed full (transient: retry later).</exception>
+    public RgbImage Decode(ReadOnlyMemory<byte> encoded, string what = "source image")
+    {
+        try
+        {
+            return ImageReader.Read(AsArray(encoded), Limits);
+        }
+        catch (ImageInputException e)
+        {
+            throw Explained(e, what);
+        }
+    }
+
+    /// <summary>
+    /// Decodes a mask image at its own size (as <see cref="DecodeMask"/> does before fitting it); a mask that marks no
+    /// pixel is <c>mask_invalid</c>. Whether its size suits the source is the caller's check (it needs the model's size).
+    /// </summary>
+    /// <exception cref="ImageInputException">Bad input, with a message that says what to change.</exception>
+    /// <exception cref="TimeoutException">The process-wide decode budget stayed full (transient: retry later).</exception>
+    public PixelMask DecodeMaskImage(ReadOnlyMemory<byte> maskImage)
+    {
+        try
+        {
+            var mask = MaskReader.Read(AsArray(maskImage), Limits);
+            return mask.Count > 0 ? mask : throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+        }
+        catch (ImageInputException e)
+        {
+            throw Explained(e, "mask");
+        }
+    }
+
+    /// <summary>A mask size mismatch, explained as <see cref="DecodeMask"/> explains it; <paramref name="modelSizes"/> may be empty.</summary>
+    public static ImageInputException MaskSizeMismatch((int Width, int Height) mask, (int Width, int Height) source,
+        IReadOnlyCollection<(int Width, int Height)> modelSizes)
+    {
+        ArgumentNullException.ThrowIfNull(modelSizes);
+        var models = modelSizes.Count == 0 ? "" : $" or a model's ({string.Join(", ", modelSizes.Select(s => $"{s.Width}×{s.Height}"))})";
+        return new ImageInputException(ContractErrorCodes.MaskSizeMismatch,
+            $"mask: The mask is {mask.Width}×{mask.Height}; it must be the source image's size ({source.Width}×{source.Height}){models}. "
+            + "Give a mask of the source image's size (white = regenerate) or of the model's size.");
+    }
+
     public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(source);

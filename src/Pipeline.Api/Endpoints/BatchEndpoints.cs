@@ -27,6 +27,8 @@ internal static class BatchEndpoints
             .Produces<BatchView>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/batches/{batchId}", GetAsync)
             .WithName("GetBatch")
@@ -46,19 +48,19 @@ internal static class BatchEndpoints
         var request = await RequestBodies.ReadJsonAsync<BatchRequest>(context.Request.Body, context, errors).ConfigureAwait(false);
         if (request is null)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         var batchId = JobEndpoints.ResolveId(request.BatchId, context, "batchId", errors);
         if (batchId is null)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         if (request.Jobs is not { Count: > 0 } items || items.Count > SubmitBatch.MaxJobs)
         {
             errors.Add("jobs", ContractErrorCodes.InvalidBatch, $"jobs must hold 1 to {SubmitBatch.MaxJobs} jobs");
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         var messages = new List<SubmitJob>(items.Count);
@@ -83,7 +85,7 @@ internal static class BatchEndpoints
 
         if (!errors.IsEmpty)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         // A repeat with different content is refused before anything is written.

@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Validation;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
 
@@ -18,53 +19,61 @@ internal static class InputEndpoints
             .Produces<UploadedInput>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         return group;
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext context, IInputStore inputs)
+    private static async Task<IResult> UploadAsync(HttpContext context, ImageIntake intake)
     {
-        Stream body;
+        var errors = new RequestErrors();
+        byte[]? bytes;
         if (context.Request.HasFormContentType)
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
             if (form.Files.Count != 1)
             {
-                var errors = new RequestErrors();
                 errors.Add("file", "input_empty", "a multipart upload holds exactly one file");
-                return errors.ToProblem();
+                return errors.ToResult();
             }
 
-            body = form.Files[0].OpenReadStream();
+            var stream = form.Files[0].OpenReadStream();
+            await using (stream.ConfigureAwait(false))
+            {
+                bytes = await BoundedBody.ReadAsync(stream, intake.MaxInputBytes, context.RequestAborted).ConfigureAwait(false);
+            }
         }
         else
         {
-            body = context.Request.Body;
+            bytes = await BoundedBody.ReadAsync(context.Request.Body, intake.MaxInputBytes, context.RequestAborted).ConfigureAwait(false);
         }
 
-        try
+        if (bytes is null)
         {
-            var stored = await inputs.PutAsync(body, context.RequestAborted).ConfigureAwait(false);
-            var view = new UploadedInput(stored.Key, stored.Length);
-            return stored.Created ? TypedResults.Created($"/v1/inputs/{stored.Key}", view) : TypedResults.Ok(view);
+            return TooLarge(intake.MaxInputBytes);
         }
-        catch (StorageInputException e) when (e.Code == StorageInputException.InputTooLarge)
+
+        if (bytes.Length == 0)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large",
-                extensions: new Dictionary<string, object?> { ["code"] = e.Code });
+            errors.Add("file", StorageInputException.InputEmpty, "the upload is empty; send the image's bytes as the body (or as the one file of a multipart form)");
+            return errors.ToResult();
         }
-        catch (StorageInputException e)
+
+        // Decoded in full before it is stored: a file the worker would refuse is refused here (422 with its code).
+        var key = await intake.AcceptAsync(bytes, ImageRole.Upload, "file", errors, context.RequestAborted).ConfigureAwait(false);
+        if (key is null)
         {
-            var errors = new RequestErrors();
-            errors.Add("file", e.Code, e.Message);
-            return errors.ToProblem();
+            return errors.Status == StatusCodes.Status413PayloadTooLarge ? TooLarge(intake.MaxInputBytes) : errors.ToResult();
         }
-        finally
-        {
-            if (!ReferenceEquals(body, context.Request.Body))
-            {
-                await body.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+
+        var created = intake.CreatedKeys.Contains(key);
+        var view = new UploadedInput(key, bytes.Length);
+        return created ? TypedResults.Created($"/v1/inputs/{key}", view) : TypedResults.Ok(view);
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) =>
+        TypedResults.Problem($"the input is larger than {limit} bytes (Pipeline:Storage:Files:MaxInputBytes); downscale or recompress it",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large",
+            extensions: new Dictionary<string, object?> { ["code"] = StorageInputException.InputTooLarge });
 }

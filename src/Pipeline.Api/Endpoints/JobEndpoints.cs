@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Validation;
 using Pipeline.Contracts;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
@@ -25,6 +26,8 @@ internal static class JobEndpoints
             .Produces<JobView>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         group.MapGet("/jobs/{jobId}", GetAsync).WithName("GetJob").Produces<JobView>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -44,27 +47,27 @@ internal static class JobEndpoints
         return group;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, IInputStore inputs)
+    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, ImageIntake intake)
     {
         var errors = new RequestErrors();
         var request = context.Request.HasFormContentType
-            ? await RequestBodies.ReadMultipartJobAsync(context, inputs, errors).ConfigureAwait(false)
+            ? await RequestBodies.ReadMultipartJobAsync(context, intake, errors).ConfigureAwait(false)
             : await RequestBodies.ReadJsonAsync<JobRequest>(context.Request.Body, context, errors).ConfigureAwait(false);
         if (request is null || !errors.IsEmpty)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         var jobId = ResolveId(request.JobId, context, "jobId", errors);
         if (jobId is null)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         var message = await submitter.ToMessageAsync(request, jobId, batchId: null, errors, "", context.RequestAborted).ConfigureAwait(false);
         if (message is null)
         {
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         var submitted = await submitter.SubmitAsync(message, context.RequestAborted).ConfigureAwait(false);

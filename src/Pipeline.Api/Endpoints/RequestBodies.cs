@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Validation;
 using Pipeline.Contracts;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
@@ -38,7 +39,7 @@ internal static class RequestBodies
     /// A multipart job: the JSON in form field <c>job</c>, the images as files <c>sourceImage</c> and <c>maskImage</c>
     /// (uploaded to the input store here, their keys put in the request).
     /// </summary>
-    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, IInputStore inputs, RequestErrors errors)
+    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, RequestErrors errors)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         JobRequest? request;
@@ -58,15 +59,15 @@ internal static class RequestBodies
             return null;
         }
 
-        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", inputs, errors, context.RequestAborted)
+        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", ImageRole.Source, intake, errors, context.RequestAborted)
             .ConfigureAwait(false);
-        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", inputs, errors, context.RequestAborted)
+        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", ImageRole.Mask, intake, errors, context.RequestAborted)
             .ConfigureAwait(false);
         return request with { SourceImageKey = source, MaskImageKey = mask };
     }
 
-    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, IInputStore inputs, RequestErrors errors,
-        CancellationToken cancellationToken)
+    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake,
+        RequestErrors errors, CancellationToken cancellationToken)
     {
         if (file is null)
         {
@@ -79,18 +80,20 @@ internal static class RequestBodies
             return key;
         }
 
-        try
+        if (file.Length > intake.MaxInputBytes)
         {
-            var stream = file.OpenReadStream();
-            await using (stream.ConfigureAwait(false))
-            {
-                return (await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Key;
-            }
-        }
-        catch (StorageInputException e)
-        {
-            errors.Add(field, e.Code, $"{field}: {e.Message}");
+            errors.Add(field, StorageInputException.InputTooLarge,
+                $"{field}: {file.Length} bytes, over the limit of {intake.MaxInputBytes} bytes per image; downscale or recompress it");
             return null;
         }
+
+        var bytes = new byte[file.Length];
+        var stream = file.OpenReadStream();
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await intake.AcceptAsync(bytes, role, field, errors, cancellationToken).ConfigureAwait(false);
     }
 }

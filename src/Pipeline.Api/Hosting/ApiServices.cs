@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Endpoints;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Validation;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
@@ -28,10 +27,8 @@ public static class ApiServices
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
             (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) =>
-            kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
-        services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
-            form.MultipartBodyLengthLimit = api.Value.MaxRequestBodyBytes);
+        services.AddRequestBodyLimits();
+        services.AddImageIntake();
 
         services.AddSingleton<QueueDeclaration>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueDeclaration>());

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
+using Pipeline.Api.Validation;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.Storage;
@@ -16,7 +17,7 @@ namespace Pipeline.Api.Submission;
 /// leaves it queued, and the client's retry (same id) sends it again. A newly recorded job is counted in
 /// <see cref="JobSubmissionMetrics"/>.
 /// </summary>
-public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
+public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time, JobSubmissionMetrics metrics)
 {
     /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
@@ -25,9 +26,9 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(errors);
-        var sourceKey = await InlineAsync(request.SourceImage, request.SourceImageKey, "sourceImage", errors, fieldPrefix, cancellationToken)
+        var sourceKey = await InlineAsync(request.SourceImage, request.SourceImageKey, "sourceImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
-        var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", errors, fieldPrefix, cancellationToken)
+        var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", ImageRole.Mask, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
         if (request.Kind is null)
         {
@@ -57,6 +58,12 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
         if (request.Kind is not null)
         {
             errors.AddContractErrors(SubmitJobRules.Validate(message), fieldPrefix);
+        }
+
+        // The fields are right; now what the images hold: keys that name nothing, a mask that does not fit its source.
+        if (errors.IsEmpty)
+        {
+            await intake.CheckJobInputsAsync(message, fieldPrefix, errors, cancellationToken).ConfigureAwait(false);
         }
 
         return errors.IsEmpty ? message : null;
@@ -101,7 +108,7 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
         }
     }
 
-    private async Task<string?> InlineAsync(string? base64, string? key, string field, RequestErrors errors, string fieldPrefix,
+    private async Task<string?> InlineAsync(string? base64, string? key, string field, ImageRole role, RequestErrors errors, string fieldPrefix,
         CancellationToken cancellationToken)
     {
         if (base64 is null)
@@ -126,16 +133,7 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
             return null;
         }
 
-        try
-        {
-            using var stream = new MemoryStream(bytes, writable: false);
-            return (await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Key;
-        }
-        catch (StorageInputException e)
-        {
-            errors.Add(fieldPrefix + field, e.Code, $"{field}: {e.Message}");
-            return null;
-        }
+        return await intake.AcceptAsync(bytes, role, fieldPrefix + field, errors, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Contracts;
+using Pipeline.Storage;
 
 namespace Pipeline.Api.Submission;
 
@@ -30,6 +31,51 @@ public sealed class RequestErrors
             var (field, message) = Locate(error);
             Add(prefix + field, error.Code, message);
         }
+    }
+
+    /// <summary>
+    /// The status the errors call for: 413 when an input is over the size limit (<c>input_too_large</c>), 422 when every
+    /// error is about an input's content (<see cref="InputContentCodes"/>: the request was well formed, the image is
+    /// not usable), else 400.
+    /// </summary>
+    public int Status =>
+        _codes.Values.Any(c => c.Contains(StorageInputException.InputTooLarge)) ? StatusCodes.Status413PayloadTooLarge
+        : _codes.Values.All(c => c.All(InputContentCodes.Contains)) ? StatusCodes.Status422UnprocessableEntity
+        : StatusCodes.Status400BadRequest;
+
+    /// <summary>The codes about what an uploaded or referenced image holds, answered 422.</summary>
+    public static IReadOnlySet<string> InputContentCodes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ContractErrorCodes.ImageEmpty,
+        ContractErrorCodes.ImageUndecodable,
+        ContractErrorCodes.ImageTruncated,
+        ContractErrorCodes.ImageInconsistent,
+        ContractErrorCodes.ImageTooLarge,
+        ContractErrorCodes.MaskSizeMismatch,
+        ContractErrorCodes.MaskInvalid,
+        ContractErrorCodes.EmptyMask,
+        ContractErrorCodes.InputNotFound,
+    };
+
+    /// <summary>The problem response with <see cref="Status"/>: a validation problem (<c>errors</c>, <c>codes</c>) whatever the status.</summary>
+    public IResult ToResult(string title = "The request is not valid")
+    {
+        var status = Status;
+        if (status == StatusCodes.Status400BadRequest)
+        {
+            return ToProblem(title);
+        }
+
+        var problem = new HttpValidationProblemDetails(_messages.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+        {
+            Status = status,
+            Title = status == StatusCodes.Status413PayloadTooLarge ? "An input is too large" : "An input image cannot be used",
+            Type = status == StatusCodes.Status413PayloadTooLarge
+                ? "https://tools.ietf.org/html/rfc9110#section-15.5.14"
+                : "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        };
+        problem.Extensions["codes"] = _codes.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        return TypedResults.Problem(problem);
     }
 
     /// <summary>The problem response (400).</summary>

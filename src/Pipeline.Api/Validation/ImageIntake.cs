@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Submission;
+using Pipeline.Contracts;
+using Pipeline.Imaging;
+using Pipeline.Storage;
+using Pipeline.Storage.Inputs;
+
+namespace Pipeline.Api.Validation;
+
+/// <summary>
+/// The door for images: every uploaded image (raw, multipart, inline base64, in a batch) is decoded in full here, with
+/// the worker's decoder and limits (<see cref="ImageCodec"/> with its defaults, what the worker's engine uses), before it is
+/// stored or a job naming it is recorded; so a file the worker would refuse never becomes a queued job. A job's mask is
+/// also checked against its source's size and for a marked pixel. Scoped: one request's decoded sizes are remembered by
+/// key, so a batch naming one image a thousand times decodes it once.
+/// Problems are added to the request's <see cref="RequestErrors"/> with the codes a failed job would carry
+/// (<see cref="ContractErrorCodes"/>); the decode budget's <see cref="TimeoutException"/> is left to the exception handler (503).
+/// </summary>
+public sealed class ImageIntake(IInputStore inputs, IOptions<InputValidationOptions> options, IOptions<FileStorageOptions> files)
+{
+    // The worker builds its codec the same way (EngineFactory: new ImageCodec()): one set of limits, one decode budget per process.
+    private static readonly ImageCodec Codec = new();
+
+    private readonly Dictionary<string, (int Width, int Height)> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Width, int Height)> _masks = new(StringComparer.Ordinal);
+
+    /// <summary>The keys this request stored for the first time (others were already stored: same bytes, same key).</summary>
+    public ISet<string> CreatedKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The largest input accepted, in bytes: the input store's limit (<c>Pipeline:Storage:Files:MaxInputBytes</c>).</summary>
+    public long MaxInputBytes => files.Value.MaxInputBytes;
+
+    /// <summary>
+    /// Checks <paramref name="bytes"/> as <paramref name="role"/> and stores them; their key, or null with an error under
+    /// <paramref name="field"/> (<c>input_too_large</c> over the store's limit, else the decoder's code).
+    /// </summary>
+    public async Task<string?> AcceptAsync(byte[] bytes, ImageRole role, string field, RequestErrors errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (bytes.Length > MaxInputBytes)
+        {
+            errors.Add(field, StorageInputException.InputTooLarge,
+                $"{field}: {bytes.Length} bytes, over the limit of {MaxInputBytes} bytes per image; downscale or recompress it");
+            return null;
+        }
+
+        (int Width, int Height)? size = null;
+        if (bytes.Length > 0)
+        {
+            size = Check(bytes, role, field, errors);
+            if (size is null)
+            {
+                return null;
+            }
+        }
+
+        string key;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            var stored = await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false);
+            key = stored.Key;
+            if (stored.Created)
+            {
+                CreatedKeys.Add(key);
+            }
+        }
+        catch (StorageInputException e)
+        {
+            errors.Add(field, e.Code, $"{field}: {e.Message}");
+            return null;
+        }
+
+        (role == ImageRole.Mask ? _masks : _images)[key] = size!.Value;
+        return key;
+    }
+
+    /// <summary>
+    /// The checks a job's referenced inputs need beyond their upload: a source given by key must exist; an inpainting
+    /// mask must decode as a mask, mark a pixel, and be the source's size or a model's. Call once the request's fields
+    /// passed <see cref="SubmitJobRules"/> (keys well formed, kind known).
+    /// </summary>
+    public async Task CheckJobInputsAsync(SubmitJob job, string fieldPrefix, RequestErrors errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (job.SourceImageKey is not { } sourceKey || job.Kind == JobKinds.Generation)
+        {
+            return;
+        }
+
+        if (job.Kind != JobKinds.Inpainting || job.MaskImageKey is not { } maskKey)
+        {
+            if (!_images.ContainsKey(sourceKey) && !await inputs.ExistsAsync(sourceKey, cancellationToken).ConfigureAwait(false))
+            {
+                NotFound(fieldPrefix + "sourceImageKey", sourceKey, errors);
+            }
+
+            return;
+        }
+
+        var source = await SizeOfAsync(sourceKey, ImageRole.Source, fieldPrefix + "sourceImageKey", errors, cancellationToken).ConfigureAwait(false);
+        var mask = await SizeOfAsync(maskKey, ImageRole.Mask, fieldPrefix + "maskImageKey", errors, cancellationToken).ConfigureAwait(false);
+        if (source is not { } s || mask is not { } m || m == s)
+        {
+            return;
+        }
+
+        var models = options.Value.ParsedModelImageSizes();
+        if (models is not null && !models.Contains(m))
+        {
+            var mismatch = ImageCodec.MaskSizeMismatch(m, s, models);
+            errors.Add(fieldPrefix + "maskImageKey", mismatch.Code, mismatch.Message);
+        }
+    }
+
+    /// <summary>A stored input's size as <paramref name="role"/>, decoded once per request; null with an error when missing or bad.</summary>
+    private async Task<(int Width, int Height)?> SizeOfAsync(string key, ImageRole role, string field, RequestErrors errors,
+        CancellationToken cancellationToken)
+    {
+        var known = role == ImageRole.Mask ? _masks : _images;
+        if (known.TryGetValue(key, out var size))
+        {
+            return size;
+        }
+
+        var bytes = await inputs.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            NotFound(field, key, errors);
+            return null;
+        }
+
+        var checkedSize = Check(bytes, role, field, errors);
+        if (checkedSize is { } found)
+        {
+            known[key] = found;
+        }
+
+        return checkedSize;
+    }
+
+    /// <summary>Decodes <paramref name="bytes"/> in full as <paramref name="role"/>; its size, or null with the decoder's code and sentence.</summary>
+    private static (int Width, int Height)? Check(byte[] bytes, ImageRole role, string field, RequestErrors errors)
+    {
+        try
+        {
+            if (role == ImageRole.Mask)
+            {
+                var mask = Codec.DecodeMaskImage(bytes);
+                return (mask.Width, mask.Height);
+            }
+
+            var image = Codec.Decode(bytes, role == ImageRole.Source ? "source image" : "image");
+            return (image.Width, image.Height);
+        }
+        catch (ImageInputException e)
+        {
+            // Our own sentences, written for users (they name the input and say what to change); never a decoder's text.
+            errors.Add(field, e.Code, e.Message);
+            return null;
+        }
+    }
+
+    private static void NotFound(string field, string key, RequestErrors errors) =>
+        errors.Add(field, ContractErrorCodes.InputNotFound,
+            $"{field} '{key}' names no stored input; upload the image first (POST /v1/inputs) or send it inline");
+}
