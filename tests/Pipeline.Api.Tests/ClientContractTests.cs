@@ -34,8 +34,8 @@ public sealed class ClientContractTests : IAsyncLifetime
     [Fact]
     public async Task SubmitManifest_LocalImageFiles_EachUploadedOnceAndJobsCarryTheirKeys()
     {
-        var cat = WriteFile("images/cat.png", [0x89, 0x50, 0x4E, 0x47, 1]);
-        var mask = WriteFile("images/mask.png", [0x89, 0x50, 0x4E, 0x47, 2]);
+        var cat = WriteFile("images/cat.png", ValidImages.Png(48, 40));
+        var mask = WriteFile("images/mask.png", ValidImages.Mask(48, 40, 4, 4, 10, 10));
         var manifest = await ReadAsync("m1", """
             {"kind":"generation","steps":2,"seed":1}
             {"kind":"variation","sourceImageFile":"images/cat.png","strength":0.4}
@@ -65,7 +65,7 @@ public sealed class ClientContractTests : IAsyncLifetime
     [Fact]
     public async Task SubmitManifest_InlineBase64Image_UploadedAndKeyed()
     {
-        var bytes = new byte[] { 0x89, 0x50, 0x4E, 0x47, 9, 9 };
+        var bytes = ValidImages.Png(20, 20, variant: 9);
         var manifest = await ReadAsync("m2", $$"""{"kind":"variation","sourceImage":"{{Convert.ToBase64String(bytes)}}"}""");
 
         await new ManifestSubmitter(Client).SubmitAsync(manifest);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Validation;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
@@ -45,7 +46,8 @@ internal sealed class InMemoryApi : IAsyncDisposable
     public IServiceProvider Services => _server.Services;
 
     /// <param name="schedulerUrl">Pipeline:Api:SchedulerUrl: where /v1/schedules is forwarded (null: not forwarded).</param>
-    public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null)
+    /// <param name="configure">Last say over the Api's options (a smaller MaxRequestBodyBytes for the 413 tests).</param>
+    public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null, Action<ApiOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore(), Fleet: new InMemoryFleetStore());
@@ -57,7 +59,13 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddOptions<FleetOptions>();
         services.AddSingleton(TimeProvider.System);
         // What ApiServices.AddApiServices registers, less PostgreSQL, RabbitMQ and the queue declaration.
-        services.AddOptions<ApiOptions>().Configure(o => (o.ApiKeys, o.AdminKeys, o.SchedulerUrl) = ([ApiKey], [AdminKey], schedulerUrl));
+        services.AddOptions<ApiOptions>().Configure(o =>
+        {
+            (o.ApiKeys, o.AdminKeys, o.SchedulerUrl) = ([ApiKey], [AdminKey], schedulerUrl);
+            configure?.Invoke(o);
+        });
+        services.AddRequestBodyLimits();
+        services.AddImageIntake();
         services.ConfigureHttpJsonOptions(o => ContractJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
