@@ -57,7 +57,10 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
         };
         if (request.Kind is not null)
         {
-            errors.AddContractErrors(SubmitJobRules.Validate(message), fieldPrefix);
+            // An inline image refused at the door already has its error; "missing" on top of it would only confuse.
+            var refused = (Source: request.SourceImage is not null && sourceKey is null, Mask: request.MaskImage is not null && maskKey is null);
+            errors.AddContractErrors(SubmitJobRules.Validate(message).Where(e =>
+                !(refused.Source && e.Code == ContractErrorCodes.MissingSourceImage) && !(refused.Mask && e.Code == ContractErrorCodes.MissingMask)), fieldPrefix);
         }
 
         // The fields are right; now what the images hold: keys that name nothing, a mask that does not fit its source.
