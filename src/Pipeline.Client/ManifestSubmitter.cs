@@ -42,7 +42,7 @@ public sealed partial class ManifestSubmitter(PipelineApiClient client)
             {
                 submitted.Add(await client.SubmitBatchAsync(request, cancellationToken).ConfigureAwait(false));
             }
-            catch (PipelineApiException e) when (e.StatusCode == HttpStatusCode.BadRequest && ToLineErrors(e, part) is { } lineErrors)
+            catch (PipelineApiException e) when ((e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity) && ToLineErrors(e, part) is { } lineErrors)
             {
                 throw new ManifestException(lineErrors);
             }
@@ -79,7 +79,7 @@ public sealed partial class ManifestSubmitter(PipelineApiClient client)
                     var input = await client.UploadInputAsync(bytes, ct).ConfigureAwait(false);
                     keys[image.Identity] = input.Key;
                 }
-                catch (PipelineApiException e) when (e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge)
+                catch (PipelineApiException e) when (e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
                 {
                     var code = e.ProblemCode ?? e.FieldErrors.Select(f => f.Code).FirstOrDefault(c => c is not null)
                         ?? (e.StatusCode == HttpStatusCode.RequestEntityTooLarge ? "input_too_large" : "input_rejected");

@@ -29,8 +29,13 @@ internal static class RequestBodies
         }
         catch (JsonException e)
         {
+            // Our sentence, not the serializer's (it names .NET types: "could not be converted to System.Int32").
             var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? field : e.Path.TrimStart('$', '.');
-            errors.Add(path, "invalid_json", e.Message);
+            var where = e.LineNumber is { } line && e.BytePositionInLine is { } column
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (line {line + 1}, byte {column + 1})")
+                : "";
+            errors.Add(path, "invalid_json",
+                $"{path}: not valid JSON, or a value of the wrong type{where}; the request's fields and their types are in /openapi/v1.json");
             return null;
         }
     }

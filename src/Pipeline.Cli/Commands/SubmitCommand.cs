@@ -89,6 +89,7 @@ internal static partial class SubmitCommand
             throw new UsageException($"cannot read the manifest '{file.FullName}': {e.Message}", e);
         }
 
+        ManifestImageCheck.ThrowIfAnyRefused(manifest);
         var parts = manifest.Parts;
         var images = manifest.Images.Count;
         console.Error.WriteLine(Inv($"{file.Name}: {manifest.Jobs.Count} jobs") + (images > 0 ? Inv($", {images} local image(s) to upload") : "")
