@@ -3,7 +3,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Contracts;
+using Microsoft.Extensions.Options;
 using Pipeline.IntegrationTests.Infrastructure;
+using Pipeline.Storage;
+using Pipeline.Storage.Inputs;
 using RabbitMQ.Client;
 
 namespace Pipeline.IntegrationTests;
@@ -75,7 +78,13 @@ public sealed class PipelineFlowTests
     {
         await using var stack = await TestPipeline.StartAsync("poison");
         await stack.StartWorkerAsync();
-        var notAnImage = await stack.Client.UploadAsync(Encoding.UTF8.GetBytes("this is not an image"));
+        // The Api refuses the file at the door (422); the worker's own check is still run, on the same bytes put in the
+        // input store directly, as another producer writing the shared store (or an input from before the door) would.
+        var notAnImageBytes = Encoding.UTF8.GetBytes("this is not an image");
+        using var refused = await stack.Client.Http.PostAsync(new Uri("/v1/inputs", UriKind.Relative), new ByteArrayContent(notAnImageBytes));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var store = new FileSystemInputStore(Options.Create(new FileStorageOptions { RootPath = Path.Combine(stack.StorageRoot, "store") }));
+        var notAnImage = (await store.PutAsync(new MemoryStream(notAnImageBytes))).Key;
         var missing = "sha256:" + new string('0', 64);
 
         await PublishRawAsync(stack, "{ not json at all", priority: 5);
