@@ -78,9 +78,14 @@ internal static class FaultDrill
                 foreach (var (share, victim) in new[] { (0.20, 0), (0.45, 1), (0.70, 0) })
                 {
                     await UntilEndedAsync(pipeline, (int)(jobs * share));
-                    var running = await CountAsync(pipeline, "status = 'running'");
+                    // Killed while it holds running jobs (their leases are what the drill is about); a victim that has none
+                    // within 30 s is killed anyway.
+                    var holder = $"status = 'running' AND lease_expires_at IS NOT NULL AND leased_by LIKE '%-{workers[victim].ProcessId}-%'";
+                    await Poll.UntilAsync(async () => await CountAsync(pipeline, holder) >= 1 || await CountAsync(pipeline, "status = 'queued'") == 0,
+                        TimeSpan.FromSeconds(30), () => "the victim running a job").ContinueWith(_ => { }, TaskScheduler.Default);
+                    var running = await CountAsync(pipeline, holder);
                     workers[victim].Kill();
-                    faults.Add($"SIGKILL worker {(char)('a' + victim)} at {wall.Elapsed.TotalSeconds:F1} s ({running} jobs running)");
+                    faults.Add($"SIGKILL worker {(char)('a' + victim)} at {wall.Elapsed.TotalSeconds:F1} s (holding {running} running jobs)");
                     workers[victim] = await pipeline.StartWorkerProcessAsync($"worker-{(char)('a' + victim)}{++restarts}", overrides);
                 }
 
@@ -134,11 +139,6 @@ internal static class FaultDrill
             $"2+: {duplicates} (messages {completed.Values.Sum()}, distinct message ids per job at most {(messageIds.Count == 0 ? 0 : messageIds.Values.Max())})");
         Console.WriteLine($"JobFailed messages                  {failedEvents.Values.Sum()}");
         Console.WriteLine($"wall time (submit → all ended)      {elapsed.TotalSeconds:F1} s");
-        foreach (var worker in workers)
-        {
-            await worker.DisposeAsync();
-        }
-
         return jobs - ended == 0 && failed == 0 && duplicates == 0 && missing == 0 ? 0 : 1;
     }
 
