@@ -134,6 +134,21 @@ public sealed class JobLeaseStoreTests
     }
 
     [PostgresFact]
+    public async Task RenewLeasesAsync_JobTheHolderMarkedSucceeded_CountsAsHeld()
+    {
+        await using var db = await QueuedAsync("done", "other");
+        await db.Store.TryLeaseAsync("done", "a", Lease);
+        await db.Store.TryLeaseAsync("other", "b", Lease);
+        await db.Store.MarkSucceededAsync("done", "a", new JobSuccess("results/done", 8));
+        await db.Store.MarkSucceededAsync("other", "b", new JobSuccess("results/other", 8));
+
+        var held = await db.Store.RenewLeasesAsync("a", ["done", "other"], Lease);
+
+        Assert.Equal(["done"], held);
+        Assert.Null((await db.Store.GetAsync("done"))!.LeaseExpiresAt);
+    }
+
+    [PostgresFact]
     public async Task ReleaseLeaseAsync_ByTheHolder_JobTakenAtOnceByTheNext()
     {
         await using var db = await QueuedAsync("j1");

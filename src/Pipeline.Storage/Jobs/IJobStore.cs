@@ -43,8 +43,9 @@ public interface IJobStore
 
     /// <summary>
     /// Extends to now + <paramref name="duration"/> the leases <paramref name="holder"/> still holds among
-    /// <paramref name="jobIds"/>, and returns their ids. An id left out was lost: another worker took the job over after
-    /// the lease expired, the job was canceled or failed, or the lease was given back.
+    /// <paramref name="jobIds"/>, and returns their ids, with those <paramref name="holder"/> itself marked succeeded (the
+    /// success ends the lease; nothing was lost). An id left out was lost: another worker took the job over after the lease
+    /// expired, the job was canceled or failed, or the lease was given back.
     /// </summary>
     Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
         CancellationToken cancellationToken = default);

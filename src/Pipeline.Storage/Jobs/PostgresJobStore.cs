@@ -140,11 +140,16 @@ public sealed class PostgresJobStore : IJobStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // A given-back lease (null) stays given back: renewal never revives it.
+            // A given-back lease (null) stays given back: renewal never revives it. A job the holder itself marked succeeded
+            // (which ends the lease) counts as held: nothing was lost, the holder's own call is just finishing.
             var command = new NpgsqlCommand($"""
-                UPDATE {_jobs} SET lease_expires_at = @expires
-                WHERE id = ANY(@ids) AND leased_by = @holder AND lease_expires_at IS NOT NULL
-                RETURNING id
+                WITH renewed AS (
+                    UPDATE {_jobs} SET lease_expires_at = @expires
+                    WHERE id = ANY(@ids) AND leased_by = @holder AND lease_expires_at IS NOT NULL
+                    RETURNING id)
+                SELECT id FROM renewed
+                UNION
+                SELECT id FROM {_jobs} WHERE id = ANY(@ids) AND leased_by = @holder AND status = 'succeeded'
                 """, connection);
             await using (command.ConfigureAwait(false))
             {

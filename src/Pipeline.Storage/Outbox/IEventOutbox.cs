@@ -4,11 +4,11 @@ namespace Pipeline.Storage.Outbox;
 /// The terminal events recorded with their job's or batch's state (<see cref="Jobs.IJobStore"/> writes the row in the same
 /// statement that makes a job succeeded, failed or canceled, or a batch completed) and published from here once each.
 /// <para>
-/// <see cref="DispatchAsync"/> locks pending rows (<c>FOR UPDATE SKIP LOCKED</c>, so two dispatchers never take the same
-/// row), calls <c>publish</c> for each — which returns once the broker confirmed it — and records the published ones
-/// sent in the same transaction. The one way an event is published twice is a dispatcher dying (or losing the database)
-/// after the broker confirmed and before that commit: the row is still pending and is published again under the same
-/// message id, which consumers deduplicate by.
+/// <see cref="DispatchAsync"/> takes pending rows one at a time: it locks one (<c>FOR UPDATE SKIP LOCKED</c>, so two
+/// dispatchers never take the same row), calls <c>publish</c> — which returns once the broker confirmed it — and records
+/// it sent in the same transaction. The one way an event is published twice is a dispatcher dying (or losing the
+/// database) after the broker confirmed and before that commit: the row is still pending and is published again under
+/// the same message id, which consumers deduplicate by. Each dispatcher has at most one event in that window.
 /// </para>
 /// </summary>
 public interface IEventOutbox

@@ -29,6 +29,12 @@ public sealed partial class TerminalEventPublisher(IEventOutbox outbox, IJobStor
     public const int SweepLimit = 100;
 
     /// <summary>
+    /// How long one publication may take before it counts as failed (the row stays pending, for the next sweep). MassTransit
+    /// is not handed a cancellation: a send canceled in its topology set-up can leave later sends of the type waiting.
+    /// </summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Publishes the pending events named by <paramref name="messageIds"/> (null: the oldest pending, up to
     /// <see cref="SweepLimit"/>) through <paramref name="publish"/>. An event that cannot be published is logged and stays
     /// pending for the sweep; a database that cannot be reached throws.
@@ -67,7 +73,7 @@ public sealed partial class TerminalEventPublisher(IEventOutbox outbox, IJobStor
                     Canceled = batch.Counts.Canceled,
                     CompletedAt = batch.CompletedAt ?? outboxEvent.CreatedAt,
                 };
-                await publish.Publish(completed, c => c.MessageId = id, cancellationToken).ConfigureAwait(false);
+                await Publish(publish, completed, id, cancellationToken).ConfigureAwait(false);
                 Notify(batch.CallbackUrl, batch.BatchId, url => WebhookEvents.For(completed, url));
                 return;
             }
@@ -91,7 +97,7 @@ public sealed partial class TerminalEventPublisher(IEventOutbox outbox, IJobStor
                 var stored = await results.ReadAsync(job.JobId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"job {job.JobId} succeeded but its result is missing from the result store");
                 var completed = Completed(job, stored.Keys, JobOutcomes.DeserializeMetadata(stored.MetadataJson), at);
-                await publish.Publish(completed, c => c.MessageId = id, cancellationToken).ConfigureAwait(false);
+                await Publish(publish, completed, id, cancellationToken).ConfigureAwait(false);
                 Notify(callback, job.JobId, url => WebhookEvents.For(completed, url));
                 break;
             }
@@ -108,7 +114,7 @@ public sealed partial class TerminalEventPublisher(IEventOutbox outbox, IJobStor
                     Attempts = job.Attempts,
                     FailedAt = at,
                 };
-                await publish.Publish(failed, c => c.MessageId = id, cancellationToken).ConfigureAwait(false);
+                await Publish(publish, failed, id, cancellationToken).ConfigureAwait(false);
                 Notify(callback, job.JobId, url => WebhookEvents.For(failed, url));
                 break;
             }
@@ -116,12 +122,16 @@ public sealed partial class TerminalEventPublisher(IEventOutbox outbox, IJobStor
             default:
             {
                 var canceled = new JobCanceled { JobId = job.JobId, BatchId = job.BatchId, Reason = job.ErrorMessage, CanceledAt = at };
-                await publish.Publish(canceled, c => c.MessageId = id, cancellationToken).ConfigureAwait(false);
+                await Publish(publish, canceled, id, cancellationToken).ConfigureAwait(false);
                 Notify(callback, job.JobId, url => WebhookEvents.For(canceled, url));
                 break;
             }
         }
     }
+
+    private static Task Publish<T>(IPublishEndpoint publish, T message, Guid messageId, CancellationToken cancellationToken)
+        where T : class =>
+        publish.Publish(message, c => c.MessageId = messageId, CancellationToken.None).WaitAsync(PublishTimeout, cancellationToken);
 
     /// <summary>The completion as the records tell it: queued from submission to first start plus the engine's own queue, total to the end.</summary>
     private static JobCompleted Completed(JobRecord job, ResultKeys keys, ResultMetadata metadata, DateTimeOffset at)

@@ -13,7 +13,8 @@ namespace Pipeline.IntegrationTests.Drills;
 /// causes the fault mid-run, waits for every job to end and the outbox to drain, and prints: jobs submitted, succeeded,
 /// failed, lost (no terminal record), jobs started more than once (the lease taken again: attempts ≥ 2), the
 /// <c>JobCompleted</c> (and <c>JobFailed</c>) messages per job counted by a durable queue bound to the event exchanges, with
-/// the distinct message ids among them, and the wall time. Exit 0 when nothing was lost, failed or announced twice.
+/// the distinct message ids among them, and the wall time. Exit 0 when nothing was lost or failed and every job's
+/// <c>JobCompleted</c> arrived under exactly one message id (raw copies under that id are the documented window).
 /// <list type="bullet">
 /// <item><c>sigkill</c>: SIGKILL one worker three times (alternating, at 20 %, 45 % and 70 % of the jobs done), each
 /// restarted at once; leases of 5 s so the survivor takes the victim's jobs over.</item>
@@ -123,6 +124,7 @@ internal static class FaultDrill
         var failedEvents = await tap.CountAsync(nameof(JobFailed));
         var messageIds = await tap.CountMessageIdsAsync(nameof(JobCompleted));
         var duplicates = ids.Count(id => completed.GetValueOrDefault(id) > 1);
+        var duplicatesAfterDedupe = ids.Count(id => messageIds.GetValueOrDefault(id) > 1);
         var missing = ids.Count(id => completed.GetValueOrDefault(id) == 0);
 
         foreach (var fault in faults)
@@ -135,11 +137,14 @@ internal static class FaultDrill
         Console.WriteLine($"failed                              {failed}");
         Console.WriteLine($"lost (no terminal record)           {jobs - ended}");
         Console.WriteLine($"started more than once (attempts≥2) {startedTwice} (most attempts: {maxAttempts})");
-        Console.WriteLine($"JobCompleted per job                1: {ids.Count(id => completed.GetValueOrDefault(id) == 1)}, 0: {missing}, " +
-            $"2+: {duplicates} (messages {completed.Values.Sum()}, distinct message ids per job at most {(messageIds.Count == 0 ? 0 : messageIds.Values.Max())})");
+        Console.WriteLine($"JobCompleted messages per job       1: {ids.Count(id => completed.GetValueOrDefault(id) == 1)}, 0: {missing}, " +
+            $"2+: {duplicates} (messages {completed.Values.Sum()})");
+        Console.WriteLine($"  after dedupe by MessageId         jobs with 2+ distinct ids: {duplicatesAfterDedupe}");
         Console.WriteLine($"JobFailed messages                  {failedEvents.Values.Sum()}");
         Console.WriteLine($"wall time (submit → all ended)      {elapsed.TotalSeconds:F1} s");
-        return jobs - ended == 0 && failed == 0 && duplicates == 0 && missing == 0 ? 0 : 1;
+        // Raw copies under one id are the documented window (a dispatcher killed between the broker's confirmation and its
+        // commit); a second id, a missing event, a lost or failed job is a failure of the guarantee.
+        return jobs - ended == 0 && failed == 0 && duplicatesAfterDedupe == 0 && missing == 0 ? 0 : 1;
     }
 
     /// <summary>Until at least <paramref name="count"/> jobs have ended, reading the database (an outage reads as "not yet").</summary>

@@ -97,7 +97,8 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null, InMemoryEventO
         var held = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in jobIds)
         {
-            if (MoveRecord(id, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null, r => r with { LeaseExpiresAt = _time.GetUtcNow() + duration }).Applied)
+            if (MoveRecord(id, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null, r => r with { LeaseExpiresAt = _time.GetUtcNow() + duration }).Applied
+                || this[id] is { Status: JobStatus.Succeeded } succeeded && succeeded.LeasedBy == holder)
             {
                 held.Add(id);
             }
