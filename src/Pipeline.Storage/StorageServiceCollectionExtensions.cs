@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Storage.Fleet;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
+using Pipeline.Storage.Outbox;
 using Pipeline.Storage.Resilience;
 using Pipeline.Storage.Results;
 using Polly;
@@ -20,7 +21,8 @@ public static class StorageServiceCollectionExtensions
     /// Registers <see cref="IResultStore"/>, <see cref="IInputStore"/> and <see cref="IJobStore"/> (singletons, each behind
     /// the one storage retry pipeline), the job store's connection pool (<see cref="JobStoreDataSource"/>), the
     /// <see cref="JobStoreMigrator"/> with a hosted service that migrates at start-up, and the <c>postgres</c> health check
-    /// (tag <c>ready</c>), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried).
+    /// (tag <c>ready</c>), <see cref="IEventOutbox"/> (the terminal events' outbox, on the same pool, not retried: a dispatch
+    /// that fails is repeated by the next), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried).
     /// Options bind from <see cref="FileStorageOptions.SectionName"/>, <see cref="JobStoreOptions.SectionName"/>,
     /// <see cref="StorageResilienceOptions.SectionName"/> and <see cref="FleetOptions.SectionName"/> and are validated
     /// (data annotations) at start. Uses the registered <see cref="TimeProvider"/> (adds <see cref="TimeProvider.System"/>
@@ -55,6 +57,10 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IJobStore>(sp => new ResilientJobStore(sp.GetRequiredService<PostgresJobStore>(), sp.GetRequiredService<StoragePipeline>().Pipeline));
+        services.TryAddSingleton<IEventOutbox>(sp => new PostgresEventOutbox(
+            sp.GetRequiredService<JobStoreDataSource>().DataSource,
+            sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IFleetStore>(sp => new PostgresFleetStore(
             sp.GetRequiredService<JobStoreDataSource>().DataSource,
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,

@@ -39,6 +39,10 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WebhookMetrics? _metrics;
+    private readonly RecentEventIds _recent = new(RecentCapacity);
+
+    /// <summary>How many recently queued (event id, URL) pairs are remembered to drop a repeated hand-over.</summary>
+    private const int RecentCapacity = 10_000;
 
     // meterFactory: the host's (every host builder registers one); null counts nothing.
     public WebhookDispatcher(IHttpClientFactory httpClientFactory, IOptions<WebhookOptions> options, TimeProvider timeProvider,
@@ -71,12 +75,20 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
             return false;
         }
 
+        // The same event handed over again (republished from the outbox): already queued or delivered by this process.
+        if (!_recent.TryAdd(webhookEvent.EventId, webhookEvent.CallbackUrl))
+        {
+            LogRepeated(webhookEvent.EventId, webhookEvent.EventType);
+            return false;
+        }
+
         // The delivery happens later on a loop of its own: it remembers the trace of whoever queued it.
         if (_channel.Writer.TryWrite(new QueuedWebhook(webhookEvent, Activity.Current?.Context ?? default)))
         {
             return true;
         }
 
+        _recent.Remove(webhookEvent.EventId, webhookEvent.CallbackUrl);
         LogDropped(webhookEvent.EventId, webhookEvent.EventType, _options.QueueCapacity);
         return false;
     }
@@ -233,6 +245,9 @@ internal sealed partial class WebhookDispatcher : BackgroundService, IWebhookPub
         };
         return delay is { } d ? TimeSpan.FromTicks(Math.Clamp(d.Ticks, 0, _options.MaxDelay.Ticks)) : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {EventId} ({EventType}) handed over again; this process queued it already, so it is not sent twice")]
+    private partial void LogRepeated(string eventId, string eventType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook queue full ({Capacity}): dropped event {EventId} ({EventType})")]
     private partial void LogDropped(string eventId, string eventType, int capacity);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Pipeline.Contracts;
 
@@ -28,12 +26,10 @@ public static class WebhookEvents
     public static WebhookEvent For(BatchCompleted e, Uri callbackUrl) =>
         Create(WebhookEventTypes.BatchCompleted, Require(e).BatchId, e.CompletedAt, e, callbackUrl);
 
-    /// <summary>The stable id of the <paramref name="eventType"/> event about <paramref name="subjectId"/>.</summary>
-    public static string EventIdFor(string eventType, string subjectId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(eventType + "\n" + subjectId));
-        return "evt_" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
-    }
+    /// <summary>The stable id of the <paramref name="eventType"/> event about <paramref name="subjectId"/>.
+    /// The hex digits are those of the event's bus <c>MessageId</c> (<see cref="EventMessageIds"/>).</summary>
+    public static string EventIdFor(string eventType, string subjectId) =>
+        "evt_" + EventMessageIds.For(eventType, subjectId).ToString("N");
 
     private static WebhookEvent Create<T>(string type, string subjectId, DateTimeOffset occurredAt, T data, Uri callbackUrl)
     {

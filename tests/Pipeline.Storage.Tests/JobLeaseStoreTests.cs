@@ -5,7 +5,8 @@ namespace Pipeline.Storage.Tests;
 
 /// <summary>
 /// The job lease on PostgreSQL: one holder at a time, taken over once it expires, renewed and given back by its holder,
-/// and the only way to mark a job succeeded; a succeeded job's lease is the duty to announce it, once.
+/// and the only way to mark a job succeeded; the success ends it (its announcement is the outbox's), except on jobs that
+/// succeeded before the outbox, whose lease is still the duty to announce them, once.
 /// </summary>
 public sealed class JobLeaseStoreTests
 {
@@ -67,15 +68,16 @@ public sealed class JobLeaseStoreTests
 
         Assert.Equal((false, true, false), (byFormerHolder.Applied, byHolder.Applied, again.Applied));
         Assert.Equal((JobStatus.Succeeded, 8, "b"), (again.Job!.Status, again.Job.StepsUsed, again.Job.LeasedBy));
-        Assert.NotNull(again.Job.LeaseExpiresAt); // the announcement is still b's to make
+        Assert.Null(again.Job.LeaseExpiresAt); // ended with the success: the announcement is the outbox row written with it
     }
 
     [PostgresFact]
-    public async Task SucceededJob_HolderDiedBeforeAnnouncing_AnnouncementTakenOverOnceThenNeverAgain()
+    public async Task SucceededBeforeTheOutbox_HolderDiedBeforeAnnouncing_AnnouncementTakenOverOnceThenNeverAgain()
     {
         await using var db = await QueuedAsync("j1");
         await db.Store.TryLeaseAsync("j1", "a", Lease);
         await db.Store.MarkSucceededAsync("j1", "a", new JobSuccess("results/j1", 8));
+        await LegacyAnnouncementLeaseAsync(db, "j1"); // as a job that succeeded before migration 006 kept it
 
         var whileLive = await db.Store.TryLeaseAsync("j1", "b", Lease);
         db.Time.Advance(Lease);
@@ -91,6 +93,19 @@ public sealed class JobLeaseStoreTests
         Assert.Null(announced.Job!.LeaseExpiresAt);
         Assert.False(afterAnnouncement.Applied);
         Assert.Equal("b", afterAnnouncement.Job!.LeasedBy);
+    }
+
+    [PostgresFact]
+    public async Task SucceededJob_LeaseEndsWithTheSuccess_NobodyTakesItAgain()
+    {
+        await using var db = await QueuedAsync("j1");
+        await db.Store.TryLeaseAsync("j1", "a", Lease);
+        await db.Store.MarkSucceededAsync("j1", "a", new JobSuccess("results/j1", 8));
+
+        var take = await db.Store.TryLeaseAsync("j1", "b", Lease);
+
+        Assert.False(take.Applied);
+        Assert.Equal(("a", null), (take.Job!.LeasedBy, take.Job.LeaseExpiresAt));
     }
 
     [PostgresFact]
@@ -119,6 +134,21 @@ public sealed class JobLeaseStoreTests
     }
 
     [PostgresFact]
+    public async Task RenewLeasesAsync_JobTheHolderMarkedSucceeded_CountsAsHeld()
+    {
+        await using var db = await QueuedAsync("done", "other");
+        await db.Store.TryLeaseAsync("done", "a", Lease);
+        await db.Store.TryLeaseAsync("other", "b", Lease);
+        await db.Store.MarkSucceededAsync("done", "a", new JobSuccess("results/done", 8));
+        await db.Store.MarkSucceededAsync("other", "b", new JobSuccess("results/other", 8));
+
+        var held = await db.Store.RenewLeasesAsync("a", ["done", "other"], Lease);
+
+        Assert.Equal(["done"], held);
+        Assert.Null((await db.Store.GetAsync("done"))!.LeaseExpiresAt);
+    }
+
+    [PostgresFact]
     public async Task ReleaseLeaseAsync_ByTheHolder_JobTakenAtOnceByTheNext()
     {
         await using var db = await QueuedAsync("j1");
@@ -133,11 +163,12 @@ public sealed class JobLeaseStoreTests
     }
 
     [PostgresFact]
-    public async Task ReleaseLeaseAsync_SucceededJob_KeepsTheAnnouncementLease()
+    public async Task ReleaseLeaseAsync_SucceededBeforeTheOutbox_KeepsTheAnnouncementLease()
     {
         await using var db = await QueuedAsync("j1");
         await db.Store.TryLeaseAsync("j1", "a", Lease);
         await db.Store.MarkSucceededAsync("j1", "a", new JobSuccess("results/j1", 8));
+        await LegacyAnnouncementLeaseAsync(db, "j1");
 
         var release = await db.Store.ReleaseLeaseAsync("j1", "a");
 
@@ -157,6 +188,15 @@ public sealed class JobLeaseStoreTests
         Assert.Null(failed.Job!.LeaseExpiresAt);
         Assert.Equal("a", failed.Job.LeasedBy);
         Assert.False(take.Applied);
+    }
+
+    /// <summary>Gives a succeeded job back the announcement lease jobs kept until migration 006 (the holder's, live for <see cref="Lease"/>).</summary>
+    private static async Task LegacyAnnouncementLeaseAsync(PostgresSchema db, string jobId)
+    {
+        await using var command = db.DataSource.CreateCommand($"UPDATE \"{db.Name}\".jobs SET lease_expires_at = @until WHERE id = @id");
+        command.Parameters.AddWithValue("until", db.Time.GetUtcNow() + Lease);
+        command.Parameters.AddWithValue("id", jobId);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<PostgresSchema> QueuedAsync(params string[] ids)

@@ -29,6 +29,8 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IJobStore>(_jobs);
+        services.AddSingleton<Pipeline.Storage.Outbox.IEventOutbox>(_jobs.Outbox);
+        services.AddSingleton<Pipeline.Worker.Outbox.TerminalEventPublisher>();
         services.AddSingleton<IResultStore>(_results);
         services.AddSingleton<IInputStore>(new EmptyInputStore());
         services.AddSingleton<IJobEngine>(_engine);

@@ -10,8 +10,12 @@ namespace Pipeline.Storage.Jobs;
 /// <para>
 /// A job is worked on under a <em>lease</em> (<see cref="TryLeaseAsync"/>): one worker at a time holds it, renews it
 /// while the job runs, and only the holder can mark the job succeeded; a lease that is not renewed expires, and then
-/// another worker may take the job over. A succeeded job keeps its lease until the holder has announced it
-/// (<see cref="MarkAnnouncedAsync"/>), so the announcement is made once by whoever holds the lease.
+/// another worker may take the job over.
+/// </para>
+/// <para>
+/// Terminal events go through the outbox (<see cref="Outbox.IEventOutbox"/>): the statement that makes a job succeeded,
+/// failed or canceled, or a batch completed, also writes that event's outbox row (at most one per event type and id), so
+/// the state and its announcement commit together or not at all; the row is published from there.
 /// </para>
 /// </summary>
 public interface IJobStore
@@ -39,8 +43,9 @@ public interface IJobStore
 
     /// <summary>
     /// Extends to now + <paramref name="duration"/> the leases <paramref name="holder"/> still holds among
-    /// <paramref name="jobIds"/>, and returns their ids. An id left out was lost: another worker took the job over after
-    /// the lease expired, the job was canceled or failed, or the lease was given back.
+    /// <paramref name="jobIds"/>, and returns their ids, with those <paramref name="holder"/> itself marked succeeded (the
+    /// success ends the lease; nothing was lost). An id left out was lost: another worker took the job over after the lease
+    /// expired, the job was canceled or failed, or the lease was given back.
     /// </summary>
     Task<IReadOnlySet<string>> RenewLeasesAsync(string holder, IReadOnlyCollection<string> jobIds, TimeSpan duration,
         CancellationToken cancellationToken = default);
@@ -53,8 +58,9 @@ public interface IJobStore
     Task<JobTransition> ReleaseLeaseAsync(string jobId, string holder, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Ends <paramref name="holder"/>'s lease on a <c>succeeded</c> job once its completion has been published: from then
-    /// on the job is done and announced, and nobody announces it again.
+    /// Ends <paramref name="holder"/>'s lease on a <c>succeeded</c> job that still has one — a job that succeeded before the
+    /// outbox existed, whose worker died before announcing it — and writes its <c>JobCompleted</c> outbox row in the same
+    /// statement. Jobs marked succeeded since have no such lease (<see cref="MarkSucceededAsync"/> ends it).
     /// </summary>
     Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default);
 
@@ -63,15 +69,15 @@ public interface IJobStore
 
     /// <summary>
     /// <c>running → succeeded</c>, once, with the result key and steps used — only for the lease holder, so of two workers
-    /// that computed a job (one took it over from the other) exactly one call applies. The lease stays with the holder
-    /// until it has announced the job (<see cref="MarkAnnouncedAsync"/>).
+    /// that computed a job (one took it over from the other) exactly one call applies. The same statement ends the lease
+    /// and writes the job's <c>JobCompleted</c> outbox row.
     /// </summary>
     Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default);
 
-    /// <summary><c>queued | running → failed</c>, once, with the reason; ends any lease.</summary>
+    /// <summary><c>queued | running → failed</c>, once, with the reason; ends any lease and writes the <c>JobFailed</c> outbox row.</summary>
     Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default);
 
-    /// <summary><c>queued | running → canceled</c>, once; ends any lease. Not applied (and harmless) when the job has already ended.</summary>
+    /// <summary><c>queued | running → canceled</c>, once; ends any lease and writes the <c>JobCanceled</c> outbox row. Not applied (and harmless) when the job has already ended.</summary>
     Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default);
 
     /// <summary>Records a batch unless its id exists; returns whether it was new and the stored record with counts.</summary>
@@ -85,8 +91,8 @@ public interface IJobStore
 
     /// <summary>
     /// <c>open → completed</c> when the batch's expected jobs are all recorded and ended. Returns the record when
-    /// this call completed it — exactly one caller gets it, and that one publishes <c>BatchCompleted</c> and calls
-    /// the callback — and null otherwise (not finished yet, already completed, open-ended, or unknown).
+    /// this call completed it, and null otherwise (not finished yet, already completed, open-ended, or unknown). The same
+    /// statement writes the <c>BatchCompleted</c> outbox row, which announces it (and calls its callback).
     /// </summary>
     Task<BatchRecord?> TryCompleteBatchAsync(string batchId, CancellationToken cancellationToken = default);
 }

@@ -29,6 +29,7 @@ public sealed class PostgresJobStore : IJobStore
     private readonly TimeProvider _timeProvider;
     private readonly string _jobs;
     private readonly string _batches;
+    private readonly string _outbox;
 
     /// <summary>Creates the store over tables in <paramref name="schema"/> (run <see cref="JobStoreMigrator"/> first).</summary>
     public PostgresJobStore(NpgsqlDataSource dataSource, string schema, TimeProvider timeProvider)
@@ -38,6 +39,7 @@ public sealed class PostgresJobStore : IJobStore
         var quoted = SqlNames.Quote(SqlNames.EnsureSchema(schema));
         _jobs = quoted + ".jobs";
         _batches = quoted + ".batches";
+        _outbox = quoted + ".event_outbox";
     }
 
     /// <inheritdoc />
@@ -138,11 +140,16 @@ public sealed class PostgresJobStore : IJobStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // A given-back lease (null) stays given back: renewal never revives it.
+            // A given-back lease (null) stays given back: renewal never revives it. A job the holder itself marked succeeded
+            // (which ends the lease) counts as held: nothing was lost, the holder's own call is just finishing.
             var command = new NpgsqlCommand($"""
-                UPDATE {_jobs} SET lease_expires_at = @expires
-                WHERE id = ANY(@ids) AND leased_by = @holder AND lease_expires_at IS NOT NULL
-                RETURNING id
+                WITH renewed AS (
+                    UPDATE {_jobs} SET lease_expires_at = @expires
+                    WHERE id = ANY(@ids) AND leased_by = @holder AND lease_expires_at IS NOT NULL
+                    RETURNING id)
+                SELECT id FROM renewed
+                UNION
+                SELECT id FROM {_jobs} WHERE id = ANY(@ids) AND leased_by = @holder AND status = 'succeeded'
                 """, connection);
             await using (command.ConfigureAwait(false))
             {
@@ -177,7 +184,9 @@ public sealed class PostgresJobStore : IJobStore
     public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default)
     {
         EnsureHolder(holder);
-        return TransitionAsync(jobId, """
+        // Only a job that succeeded before the outbox existed (migration 006) still has an announcement lease: its
+        // JobCompleted goes to the outbox now, in the same statement that ends the lease.
+        return TransitionAsync(jobId, EventMessageIds.JobCompleted, """
             lease_expires_at = NULL
             WHERE id = @id AND status = 'succeeded' AND leased_by = @holder AND lease_expires_at IS NOT NULL
             """, cancellationToken, ("holder", holder));
@@ -203,11 +212,11 @@ public sealed class PostgresJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(success);
         ArgumentException.ThrowIfNullOrEmpty(success.ResultKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(success.StepsUsed, 1);
-        // The lease stays (the holder still has to announce the job). It may have expired without anyone taking the job
-        // over: the job is then still the holder's to finish.
-        return TransitionAsync(jobId, """
+        // The lease may have expired without anyone taking the job over: the job is then still the holder's to finish. It
+        // ends here: the JobCompleted row written in the same statement is the announcement, whoever dispatches it.
+        return TransitionAsync(jobId, EventMessageIds.JobCompleted, """
             status = 'succeeded', result_key = @result_key, steps_used = @steps_used,
-            progress_step = @steps_used, progress_steps = @steps_used, finished_at = @now, updated_at = @now
+            progress_step = @steps_used, progress_steps = @steps_used, finished_at = @now, updated_at = @now, lease_expires_at = NULL
             WHERE id = @id AND status = 'running' AND leased_by = @holder
             """, cancellationToken, ("holder", holder), ("result_key", success.ResultKey), ("steps_used", success.StepsUsed));
     }
@@ -218,7 +227,7 @@ public sealed class PostgresJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(failure);
         ArgumentException.ThrowIfNullOrEmpty(failure.Code);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(failure.Code.Length, 100);
-        return TransitionAsync(jobId, """
+        return TransitionAsync(jobId, EventMessageIds.JobFailed, """
             status = 'failed', error_code = @code, error_message = @message, error_retryable = @retryable,
             finished_at = @now, updated_at = @now, lease_expires_at = NULL
             WHERE id = @id AND status IN ('queued', 'running')
@@ -228,7 +237,7 @@ public sealed class PostgresJobStore : IJobStore
 
     /// <inheritdoc />
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync(jobId, """
+        TransitionAsync(jobId, EventMessageIds.JobCanceled, """
             status = 'canceled', error_message = @reason, finished_at = @now, updated_at = @now, lease_expires_at = NULL
             WHERE id = @id AND status IN ('queued', 'running')
             """, cancellationToken, ("reason", reason is null ? DBNull.Value : Truncate(reason, MaxCancelReason)));
@@ -363,13 +372,22 @@ public sealed class PostgresJobStore : IJobStore
         {
             BatchCommands =
             {
+                // BatchCompleted goes to the outbox in the same statement, so the completion is announced even when this
+                // call's answer is lost (a retried call then returns null, but the row is there).
                 Command($"""
-                    UPDATE {_batches} b SET status = 'completed', completed_at = @now
-                    WHERE b.id = @id AND b.status = 'open' AND b.expected_jobs IS NOT NULL
-                      AND (SELECT count(*) FROM {_jobs} j
-                           WHERE j.batch_id = b.id AND j.status IN ('succeeded', 'failed', 'canceled')) >= b.expected_jobs
-                    RETURNING b.id
-                    """, ("id", batchId), ("now", Now())),
+                    WITH completed AS (
+                        UPDATE {_batches} b SET status = 'completed', completed_at = @now
+                        WHERE b.id = @id AND b.status = 'open' AND b.expected_jobs IS NOT NULL
+                          AND (SELECT count(*) FROM {_jobs} j
+                               WHERE j.batch_id = b.id AND j.status IN ('succeeded', 'failed', 'canceled')) >= b.expected_jobs
+                        RETURNING b.id),
+                    announced AS (
+                        INSERT INTO {_outbox} (message_id, event_type, subject_id, created_at)
+                        SELECT @message_id, @event_type, id, @now FROM completed
+                        ON CONFLICT DO NOTHING)
+                    SELECT id FROM completed
+                    """, ("id", batchId), ("now", Now()), ("message_id", EventMessageIds.For(EventMessageIds.BatchCompleted, batchId)),
+                    ("event_type", EventMessageIds.BatchCompleted)),
             },
         };
         bool completed;
@@ -384,12 +402,35 @@ public sealed class PostgresJobStore : IJobStore
         return completed ? await GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    private async Task<JobTransition> TransitionAsync(string jobId, string setAndWhere, CancellationToken cancellationToken,
+    private Task<JobTransition> TransitionAsync(string jobId, string setAndWhere, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters) =>
+        TransitionAsync(jobId, null, setAndWhere, cancellationToken, parameters);
+
+    /// <summary>
+    /// One conditional update of the job; with <paramref name="outboxEventType"/>, the same statement also writes that
+    /// event's outbox row when (and only when) the update applies — state and announcement commit together.
+    /// </summary>
+    private async Task<JobTransition> TransitionAsync(string jobId, string? outboxEventType, string setAndWhere, CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters)
     {
         StorageIds.EnsureJobId(jobId);
         var all = new List<(string, object)>(parameters) { ("id", jobId), ("now", Now()) };
-        var batch = new NpgsqlBatch { BatchCommands = { Command($"UPDATE {_jobs} SET {setAndWhere} RETURNING {Columns}", [.. all]) } };
+        var sql = $"UPDATE {_jobs} SET {setAndWhere} RETURNING {Columns}";
+        if (outboxEventType is not null)
+        {
+            all.Add(("message_id", EventMessageIds.For(outboxEventType, jobId)));
+            all.Add(("event_type", outboxEventType));
+            sql = $"""
+                WITH updated AS ({sql}),
+                announced AS (
+                    INSERT INTO {_outbox} (message_id, event_type, subject_id, created_at)
+                    SELECT @message_id, @event_type, id, @now FROM updated
+                    ON CONFLICT DO NOTHING)
+                SELECT * FROM updated
+                """;
+        }
+
+        var batch = new NpgsqlBatch { BatchCommands = { Command(sql, [.. all]) } };
         var updated = await QuerySingleAsync(batch, cancellationToken).ConfigureAwait(false);
         if (updated is not null)
         {

@@ -5,12 +5,12 @@ namespace Pipeline.Storage.Resilience;
 
 /// <summary>
 /// Runs every call of an <see cref="IJobStore"/> through the storage pipeline. Safe because every write is
-/// idempotent (keyed inserts, forward-only conditional updates, leases a holder may take again); the imprecisions are
-/// that a retried <see cref="IJobStore.TryLeaseAsync"/> whose first commit reached the server counts an attempt twice, a
-/// retried <see cref="IJobStore.MarkSucceededAsync"/> in the same case answers "not applied" with the holder's own
-/// succeeded record (callers check the lease on the record, not just <see cref="JobTransition.Applied"/>), and a
-/// retried <see cref="IJobStore.TryCompleteBatchAsync"/> whose first commit was lost in transit returns null, so
-/// that rare batch is announced by nobody (its record still reads completed).
+/// idempotent (keyed inserts, forward-only conditional updates, leases a holder may take again, outbox rows keyed by
+/// event); the imprecisions are that a retried <see cref="IJobStore.TryLeaseAsync"/> whose first commit reached the
+/// server counts an attempt twice, and a retried terminal transition in the same case answers "not applied" with the
+/// record as the first commit left it (callers of <see cref="IJobStore.MarkSucceededAsync"/> check the holder on the
+/// record, not just <see cref="JobTransition.Applied"/>; a lost <see cref="IJobStore.TryCompleteBatchAsync"/> answer
+/// returns null). Either way the event's outbox row was committed with the first write, so the outbox sweep announces it.
 /// </summary>
 public sealed class ResilientJobStore(IJobStore inner, ResiliencePipeline pipeline) : IJobStore
 {

@@ -80,13 +80,12 @@ public sealed partial class SubmitJobConsumer(
                 await RunAsync(context, job, claim, receivedAt).ConfigureAwait(false);
                 break;
             case JobClaimKind.Announce:
-                await AnnounceAsync(context, job, claim, receivedAt).ConfigureAwait(false);
+                await AnnounceAsync(context, job, claim).ConfigureAwait(false);
                 break;
             case JobClaimKind.Ended:
-                // Succeeded and announced: not announced again — exactly one JobCompleted per job id. A redelivery after a
-                // lost acknowledgement comes after the announcement (the consumer returns only once it is published), and
-                // a worker that died before announcing left its lease on the record: that copy gets Announce instead.
-                // The batch check is repeated, for a worker that died between the announcement and it.
+                // Succeeded: not announced again by this copy — its JobCompleted was written to the outbox with the success,
+                // and is published from there (at once, or by the sweep if that worker died first). The batch check is
+                // repeated, for a worker that died between the job's end and it.
                 if (claim.Record?.Status == JobStatus.Succeeded)
                 {
                     await outcomes.CompleteBatchAsync(context, claim.Record.BatchId, stopping).ConfigureAwait(false);
@@ -141,19 +140,12 @@ public sealed partial class SubmitJobConsumer(
         claim.Settle();
     }
 
-    /// <summary>A succeeded job whose worker died before announcing it: announce it from its stored result.</summary>
-    private async Task AnnounceAsync(ConsumeContext context, SubmitJob job, JobClaim claim, DateTimeOffset receivedAt)
-    {
-        var stored = await results.ReadAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            LogResultMissing(logger, job.JobId);
-            return;
-        }
-
-        await outcomes.AnnounceSucceededAsync(context, job, stored.Keys, JobOutcomes.DeserializeMetadata(stored.MetadataJson), receivedAt,
-            claim.Holder, context.CancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// A job that succeeded before the outbox existed and whose worker died before announcing it: its completion goes to
+    /// the outbox and is published from its stored result.
+    /// </summary>
+    private Task AnnounceAsync(ConsumeContext context, SubmitJob job, JobClaim claim) =>
+        outcomes.AnnounceSucceededAsync(context, job, claim.Holder, context.CancellationToken);
 
     /// <summary>The stored result if an earlier attempt got that far, otherwise a fresh run stored now.</summary>
     private async Task<(ResultKeys Keys, ResultMetadata Metadata)> ComputeAsync(ConsumeContext context, SubmitJob message, CancellationToken jobToken)
@@ -217,8 +209,4 @@ public sealed partial class SubmitJobConsumer(
     [LoggerMessage(EventId = 88, Level = LogLevel.Warning,
         Message = "Job {JobId}: a copy of its message differs from the recorded request ({Fields}); the recorded request runs")]
     private static partial void LogDiffers(ILogger logger, string jobId, string fields);
-
-    [LoggerMessage(EventId = 89, Level = LogLevel.Error,
-        Message = "Job {JobId} succeeded but its result is missing from the result store, so its completion cannot be announced")]
-    private static partial void LogResultMissing(ILogger logger, string jobId);
 }

@@ -43,6 +43,17 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often this worker sweeps the event outbox for terminal events nobody published yet (a worker that died after
+    /// recording a job's end, an outage during the publication, a cancel the Api recorded). Default 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long published events stay in the outbox (what was announced, for an operator) before deletion. Default 7 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the job queue's depth is read for the engine's step budgets. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan BacklogPollInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -9,6 +9,7 @@ using Pipeline.Messaging;
 using Pipeline.Storage;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Outbox;
 using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Hosting;
@@ -42,6 +43,7 @@ public static class WorkerServices
         services.AddSingleton<JobLeases>();
         // Before the bus: stops after the consumers, so the leases of jobs finishing during a graceful stop stay renewed.
         services.AddHostedService<JobLeaseRenewer>();
+        services.AddSingleton<TerminalEventPublisher>();
         services.AddHostedService<BacklogMonitor>();
         services.AddWorkerHeartbeat();
 
@@ -53,6 +55,8 @@ public static class WorkerServices
             x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
             x.AddConsumer<JobCanceledConsumer, JobCanceledConsumerDefinition>();
         });
+        // After the bus: it publishes on it, so it starts once the bus is connected (and stops before it).
+        services.AddHostedService<OutboxDispatcherService>();
 
         // Graceful stop: the bus stops taking messages, in-flight jobs get ShutdownTimeout to finish, then their tokens fire
         // and their messages return to the queue unacknowledged for another worker.

@@ -6,49 +6,48 @@ using Pipeline.Engine;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
 using Pipeline.Contracts.Telemetry;
-using Pipeline.Webhooks;
+using Pipeline.Worker.Outbox;
 using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Jobs;
 
 /// <summary>
-/// Records a job's end and announces it: the record first, then the event, then the batch's completion, so whoever
-/// reacts to an event finds the record already written. After each event is published, a job's or batch's callback URL
-/// (if it has one) gets the same event as a signed webhook: handed to <see cref="IWebhookPublisher"/>, which queues it
-/// and returns at once, so a slow or failing receiver never holds up a job. An event published twice (a cancel
-/// announced by every worker that recorded it, or the rare second JobCompleted below) hands the webhook again under the
-/// same event id, for the receiver to deduplicate.
+/// Records a job's end, and announces it through the outbox: the statement that records the end also writes the event's
+/// outbox row (<see cref="IJobStore"/>), and this call then publishes that row at once (<see cref="TerminalEventPublisher"/>,
+/// on the consume context, so the event stays in the job's trace). A worker that dies between the two leaves the row
+/// pending, and the outbox sweep of any worker publishes it (<see cref="OutboxDispatcherService"/>); whoever reacts to an
+/// event finds the record already written. The batch's completion follows the same way.
 /// <para>
-/// <see cref="JobCompleted"/> is published once per job id: only the worker holding the job's lease can mark it
-/// succeeded, only the call that did so (or, if that worker died before announcing, the one that took the lease over)
-/// announces it, and the announcement ends the lease (<see cref="IJobStore.MarkAnnouncedAsync"/>), after which no one
-/// announces the job again. The one way to a second announcement is a worker dying in the instant between a confirmed
-/// publish and that record write; the one way to none is the broker refusing the publish through every retry.
+/// One <see cref="JobCompleted"/> per job id: only the worker holding the job's lease can mark it succeeded, the outbox has
+/// one row per event and job, and a row is recorded sent in the transaction that locked it for publishing. The one way to
+/// a second publication is a dispatcher dying (or losing the database) after the broker confirmed and before that commit;
+/// the copy carries the same <c>MessageId</c> (<see cref="EventMessageIds"/>) and webhook event id, for consumers to
+/// deduplicate. The same holds for <see cref="JobFailed"/>, <see cref="JobCanceled"/> and <see cref="BatchCompleted"/>.
 /// </para>
 /// <para>
 /// Each outcome is logged here, once, where it is recorded: one line per job that succeeded (Information), failed (Warning
 /// for bad input, Error for a fault of the system) or was canceled (Information). Everything else about a job (skipped
-/// redeliveries, announcements repeated, the engine's own view) is Debug, so a worker's log is one line per job.
+/// redeliveries, the engine's own view) is Debug, so a worker's log is one line per job.
 /// </para>
 /// <para>Each outcome this call recorded is counted once in <see cref="WorkerMetrics"/>.</para>
 /// </summary>
-public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhooks, JobsDone done, WorkerMetrics metrics, TimeProvider time,
+public sealed partial class JobOutcomes(IJobStore jobs, TerminalEventPublisher events, JobsDone done, WorkerMetrics metrics, TimeProvider time,
     ILogger<JobOutcomes> logger)
 {
     /// <summary>
-    /// Marks the job succeeded with <paramref name="metadata"/>'s steps, as the holder of its lease, and announces it
-    /// (<see cref="AnnounceSucceededAsync"/>). Nothing is announced when the job was canceled or failed while it ran, or
-    /// another worker took it over.
+    /// Marks the job succeeded with <paramref name="metadata"/>'s steps, as the holder of its lease (which writes its
+    /// <see cref="JobCompleted"/> to the outbox), and publishes it. Nothing is announced when the job was canceled or failed
+    /// while it ran, or another worker took it over.
     /// </summary>
     public async Task SucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
         DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(metadata);
         var transition = await jobs.MarkSucceededAsync(job.JobId, leaseHolder, new JobSuccess(keys.ResultKey, metadata.StepsUsed), cancellationToken)
             .ConfigureAwait(false);
-        // Not applied, yet succeeded under this holder's unannounced lease: a retried write whose first commit landed; still ours.
-        var ours = transition.Job is { Status: JobStatus.Succeeded } record && record.LeasedBy == leaseHolder
-            && (transition.Applied || record.LeaseExpiresAt is not null);
+        // Not applied, yet succeeded under this holder: a retried write whose first commit landed; its outbox row is there too.
+        var ours = transition.Job is { Status: JobStatus.Succeeded } record && record.LeasedBy == leaseHolder;
         if (!ours)
         {
             // Canceled (or failed) while it ran, or taken over: the record keeps that outcome and this call announces nothing.
@@ -59,65 +58,35 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         if (transition.Applied)
         {
             done.Add();
+            var now = time.GetUtcNow();
+            var submittedAt = job.SubmittedAt ?? receivedAt;
+            var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
+            var total = now - submittedAt;
+            metrics.Completed(job, metadata.ModelPack, TimeSpan.FromMilliseconds(waited + metadata.Timings.QueuedMs), total);
+            LogSucceeded(logger, job.JobId, metadata.StepsUsed, total.TotalMilliseconds);
         }
 
-        await AnnounceSucceededAsync(publish, job, keys, metadata, receivedAt, leaseHolder, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Publishes <see cref="JobCompleted"/> for a succeeded job whose lease <paramref name="leaseHolder"/> holds (it just
-    /// marked it succeeded, or took the announcement over from a worker that died first), hands the webhook over, ends the
-    /// lease — the job counts as announced from then on — and completes the job's batch if it was the last.
-    /// </summary>
-    public async Task AnnounceSucceededAsync(IPublishEndpoint publish, SubmitJob job, ResultKeys keys, ResultMetadata metadata,
-        DateTimeOffset receivedAt, string leaseHolder, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(publish);
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(metadata);
-        var now = time.GetUtcNow();
-        var submittedAt = job.SubmittedAt ?? receivedAt;
-        var waited = Math.Max(0, (receivedAt - submittedAt).TotalMilliseconds);
-        // Announced once per job (see the class remarks), so counted once here.
-        metrics.Completed(job, metadata.ModelPack, TimeSpan.FromMilliseconds(waited + metadata.Timings.QueuedMs), now - submittedAt);
-
-        var completed = new JobCompleted
-        {
-            JobId = job.JobId,
-            BatchId = job.BatchId,
-            ResultKey = keys.ResultKey,
-            ImageKey = keys.ImageKey,
-            TokensKey = keys.TokensKey,
-            MetadataKey = keys.MetadataKey,
-            ModelPack = metadata.ModelPack,
-            ModelVersion = metadata.ModelVersion,
-            Seed = metadata.Seed,
-            StepsRequested = metadata.StepsRequested,
-            StepsUsed = metadata.StepsUsed,
-            Order = metadata.Order,
-            Timings = new ResultTimings
-            {
-                QueuedMs = waited + metadata.Timings.QueuedMs,
-                EncodeMs = metadata.Timings.EncodeMs,
-                SampleMs = metadata.Timings.SampleMs,
-                DecodeMs = metadata.Timings.DecodeMs,
-                TotalMs = Math.Max(0, (now - submittedAt).TotalMilliseconds),
-            },
-            CompletedAt = now,
-        };
-        await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
-        LogSucceeded(logger, job.JobId, metadata.StepsUsed, completed.Timings.TotalMs);
-
-        Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(completed, url));
-        await jobs.MarkAnnouncedAsync(job.JobId, leaseHolder, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(publish, EventMessageIds.JobCompleted, job.JobId, cancellationToken).ConfigureAwait(false);
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Marks <paramref name="job"/> failed and publishes <see cref="JobFailed"/> (and its webhook) when this call failed it.
-    /// A retryable failure is the system's (an internal error after every retry): logged as an error; a failure that is
-    /// not retryable is the job's input: a warning.
+    /// A job that succeeded before the outbox existed and whose worker died before announcing it (it still holds an
+    /// announcement lease, now <paramref name="leaseHolder"/>'s): its <see cref="JobCompleted"/> goes to the outbox as the
+    /// lease ends, and is published.
+    /// </summary>
+    public async Task AnnounceSucceededAsync(IPublishEndpoint publish, SubmitJob job, string leaseHolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await jobs.MarkAnnouncedAsync(job.JobId, leaseHolder, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(publish, EventMessageIds.JobCompleted, job.JobId, cancellationToken).ConfigureAwait(false);
+        await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks <paramref name="job"/> failed (which writes its <see cref="JobFailed"/> to the outbox) and publishes it when this
+    /// call failed it. A retryable failure is the system's (an internal error after every retry): logged as an error; a
+    /// failure that is not retryable is the job's input: a warning.
     /// </summary>
     public async Task FailedAsync(IPublishEndpoint publish, SubmitJob job, JobFailure failure, CancellationToken cancellationToken)
     {
@@ -132,47 +101,30 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         }
 
         done.Add();
-
         LogFailed(logger, failure.Retryable ? LogLevel.Error : LogLevel.Warning, job.JobId, failure.Code, failure.Message);
         metrics.Ended(job.ModelPack, job.Kind, job.Priority, PipelineMetricTags.Failed);
-        var failed = new JobFailed
-        {
-            JobId = job.JobId,
-            BatchId = job.BatchId,
-            Code = failure.Code,
-            Message = failure.Message,
-            Retryable = failure.Retryable,
-            Attempts = transition.Job?.Attempts ?? 0,
-            FailedAt = time.GetUtcNow(),
-        };
-        await publish.Publish(failed, cancellationToken).ConfigureAwait(false);
-        Notify(job.CallbackUrl, job.JobId, url => WebhookEvents.For(failed, url));
+        await PublishAsync(publish, EventMessageIds.JobFailed, job.JobId, cancellationToken).ConfigureAwait(false);
         await CompleteBatchAsync(publish, job.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Publishes <see cref="JobCanceled"/> for a job whose record says canceled (<paramref name="record"/>, as the cancel
-    /// left it), hands its webhook to the job's callback URL, and completes its batch if it was the last job. Counted as a
-    /// canceled job: the cancel consumer calls this once per cancel it announces.
+    /// Publishes the <see cref="JobCanceled"/> its cancel wrote to the outbox (<paramref name="record"/>, as the cancel left
+    /// it; the Api or this worker recorded it) unless a sweep already did, and completes its batch if it was the last job.
+    /// Counted as a canceled job: the cancel consumer calls this once per cancel message.
     /// </summary>
     public async Task CanceledAsync(IPublishEndpoint publish, string jobId, JobRecord? record, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publish);
         metrics.Ended(record is null ? null : PackOf(record), record?.Kind, record?.Priority, PipelineMetricTags.Canceled);
-        var canceled = new JobCanceled
-        {
-            JobId = jobId,
-            BatchId = record?.BatchId,
-            Reason = reason,
-            CanceledAt = time.GetUtcNow(),
-        };
-        await publish.Publish(canceled, cancellationToken).ConfigureAwait(false);
         LogCanceled(logger, jobId, reason ?? "no reason given");
-        Notify(CallbackOf(record), jobId, url => WebhookEvents.For(canceled, url));
+        await PublishAsync(publish, EventMessageIds.JobCanceled, jobId, cancellationToken).ConfigureAwait(false);
         await CompleteBatchAsync(publish, record?.BatchId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Publishes <see cref="BatchCompleted"/> when this call saw the batch's last job end.</summary>
+    /// <summary>
+    /// Completes the batch when its last job has ended (which writes <see cref="BatchCompleted"/> to the outbox) and
+    /// publishes it when this call completed it.
+    /// </summary>
     public async Task CompleteBatchAsync(IPublishEndpoint publish, string? batchId, CancellationToken cancellationToken)
     {
         if (batchId is null)
@@ -181,22 +133,26 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         }
 
         var batch = await jobs.TryCompleteBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
-        if (batch is null)
+        if (batch is not null)
         {
-            return;
+            await PublishAsync(publish, EventMessageIds.BatchCompleted, batchId, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        var completed = new BatchCompleted
+    /// <summary>
+    /// Publishes the outbox row just committed. The outcome is recorded whatever happens here: an outage now leaves the row
+    /// to the sweep, so it is logged (Debug), not thrown — throwing would only redeliver a message whose job has ended.
+    /// </summary>
+    private async Task PublishAsync(IPublishEndpoint publish, string eventType, string subjectId, CancellationToken cancellationToken)
+    {
+        try
         {
-            BatchId = batch.BatchId,
-            Total = batch.Counts.Total,
-            Succeeded = batch.Counts.Succeeded,
-            Failed = batch.Counts.Failed,
-            Canceled = batch.Counts.Canceled,
-            CompletedAt = batch.CompletedAt ?? time.GetUtcNow(),
-        };
-        await publish.Publish(completed, cancellationToken).ConfigureAwait(false);
-        Notify(batch.CallbackUrl, batch.BatchId, url => WebhookEvents.For(completed, url));
+            await events.DispatchAsync(publish, TerminalEventPublisher.Ids(eventType, subjectId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            LogLeftToSweep(logger, eventType, subjectId, e.Message);
+        }
     }
 
     /// <summary>The metadata JSON a result stores, and back.</summary>
@@ -219,51 +175,6 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
         }
     }
 
-    /// <summary>The callback URL of the job as it was submitted (its recorded request), or null.</summary>
-    private Uri? CallbackOf(JobRecord? record)
-    {
-        if (record is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return record.ReadRequest().CallbackUrl;
-        }
-        catch (JsonException e)
-        {
-            LogUnreadableRequest(logger, record.JobId, e.Message);
-            return null;
-        }
-    }
-
-    /// <summary>Hands the webhook for <paramref name="subjectId"/> to the publisher when there is a callback URL; never throws, never waits.</summary>
-    private void Notify(Uri? callbackUrl, string subjectId, Func<Uri, WebhookEvent> create)
-    {
-        if (callbackUrl is null)
-        {
-            return;
-        }
-
-        WebhookEvent webhook;
-        try
-        {
-            webhook = create(callbackUrl);
-        }
-        catch (ArgumentException e)
-        {
-            // The contract checks reject such URLs at submission; one that got into a record some other way is logged, not fatal.
-            LogBadCallback(logger, subjectId, callbackUrl.OriginalString, e.Message);
-            return;
-        }
-
-        if (!webhooks.TryPublish(webhook))
-        {
-            LogNotQueued(logger, webhook.EventType, subjectId);
-        }
-    }
-
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Job {JobId} succeeded: {StepsUsed} steps, {TotalMs:F0} ms after submission")]
     private static partial void LogSucceeded(ILogger logger, string jobId, int stepsUsed, double totalMs);
 
@@ -279,12 +190,7 @@ public sealed partial class JobOutcomes(IJobStore jobs, IWebhookPublisher webhoo
     [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Job {JobId} not marked failed ({Code}): it is {Status}")]
     private static partial void LogNotFailed(ILogger logger, string jobId, string code, JobStatus? status);
 
-    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Callback URL '{Url}' of {SubjectId} cannot be called: {Reason}")]
-    private static partial void LogBadCallback(ILogger logger, string subjectId, string url, string reason);
-
-    [LoggerMessage(EventId = 51, Level = LogLevel.Debug, Message = "Webhook {EventType} of {SubjectId} not queued (filtered out by Pipeline:Webhooks:Events, webhooks disabled, or the queue is full)")]
-    private static partial void LogNotQueued(ILogger logger, string eventType, string subjectId);
-
-    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Job {JobId}: the recorded request cannot be read, so its callback is not called: {Reason}")]
-    private static partial void LogUnreadableRequest(ILogger logger, string jobId, string reason);
+    [LoggerMessage(EventId = 93, Level = LogLevel.Debug,
+        Message = "Event {EventType} of {SubjectId} is recorded in the outbox but not published yet ({Reason}); the outbox sweep publishes it")]
+    private static partial void LogLeftToSweep(ILogger logger, string eventType, string subjectId, string reason);
 }

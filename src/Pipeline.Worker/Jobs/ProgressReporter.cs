@@ -47,10 +47,24 @@ public sealed partial class ProgressReporter : IProgress<JobProgress>, IAsyncDis
         }
     }
 
+    /// <summary>How long the job's end waits for a progress report still being sent before leaving it behind.</summary>
+    internal static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _pump.ConfigureAwait(false);
+        try
+        {
+            // Bounded: a publish stuck inside MassTransit (the postgres-stop drill caught one waiting forever in its RabbitMQ
+            // topology set-up after an outage) must not hold the job, its lease and its message forever. Progress is best effort.
+            await _pump.WaitAsync(DisposeWait, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogAbandoned(_logger, _job.JobId);
+            return; // the pump still holds _stop and _signal; left to the collector
+        }
+
         _stop.Dispose();
         _signal.Dispose();
     }
@@ -86,6 +100,8 @@ public sealed partial class ProgressReporter : IProgress<JobProgress>, IAsyncDis
         try
         {
             await _jobs.ReportProgressAsync(_job.JobId, progress.Step, progress.Steps, _stop.Token).ConfigureAwait(false);
+            // Not canceled from here: a publish canceled in the middle of MassTransit's topology set-up can leave the next one
+            // waiting on that set-up forever. The job's end stops waiting for it instead (DisposeAsync).
             await _publish.Publish(new JobProgressed
             {
                 JobId = _job.JobId,
@@ -93,13 +109,17 @@ public sealed partial class ProgressReporter : IProgress<JobProgress>, IAsyncDis
                 Step = progress.Step,
                 Steps = progress.Steps,
                 At = _time.GetUtcNow(),
-            }, _stop.Token).ConfigureAwait(false);
+            }, CancellationToken.None).WaitAsync(_stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogProgressFailed(_logger, _job.JobId, e);
         }
     }
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "Job {JobId}: a progress report was still being sent when the job ended; it is left behind")]
+    private static partial void LogAbandoned(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Progress of job {JobId} not sent; the next report replaces it")]
     private static partial void LogProgressFailed(ILogger logger, string jobId, Exception exception);

@@ -13,6 +13,7 @@ public sealed class EventTap
     private readonly TestPipeline _stack;
     private readonly string _queue = "test-event-tap-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<(string Event, string JobId), int> _counts = [];
+    private readonly Dictionary<(string Event, string JobId), HashSet<string>> _messageIds = [];
 
     private EventTap(TestPipeline stack) => _stack = stack;
 
@@ -22,7 +23,8 @@ public sealed class EventTap
         var tap = new EventTap(stack);
         await using var connection = await tap.Factory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync(tap._queue, durable: false, exclusive: false, autoDelete: false);
+        // Durable, like the events: a drill restarts the broker, and the copies must survive it (the vhost goes with the test).
+        await channel.QueueDeclareAsync(tap._queue, durable: true, exclusive: false, autoDelete: false);
         foreach (var name in events)
         {
             var exchange = $"Pipeline.Contracts:{name}";
@@ -40,6 +42,13 @@ public sealed class EventTap
         return _counts.Where(c => c.Key.Event == eventName).ToDictionary(c => c.Key.JobId, c => c.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>How many distinct <c>MessageId</c>s the <paramref name="eventName"/> events of each job arrived under so far.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountMessageIdsAsync(string eventName)
+    {
+        await DrainAsync();
+        return _messageIds.Where(c => c.Key.Event == eventName).ToDictionary(c => c.Key.JobId, c => c.Value.Count, StringComparer.Ordinal);
+    }
+
     private async Task DrainAsync()
     {
         await using var connection = await Factory().CreateConnectionAsync();
@@ -51,6 +60,15 @@ public sealed class EventTap
             var name = type[(type.LastIndexOf(':') + 1)..];
             var jobId = envelope.RootElement.GetProperty("message").GetProperty("jobId").GetString()!;
             _counts[(name, jobId)] = _counts.GetValueOrDefault((name, jobId)) + 1;
+            if (envelope.RootElement.TryGetProperty("messageId", out var messageId) && messageId.GetString() is { } id)
+            {
+                if (!_messageIds.TryGetValue((name, jobId), out var ids))
+                {
+                    _messageIds[(name, jobId)] = ids = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ids.Add(id);
+            }
         }
     }
 

@@ -15,6 +15,12 @@ public sealed class ServiceEnvironment
         Management = management;
     }
 
+    /// <summary>
+    /// Services of the caller's own (a drill's private PostgreSQL cluster and RabbitMQ node): no management API, so a
+    /// <see cref="TestPipeline"/> on them uses the default virtual host and reads queue depths over AMQP.
+    /// </summary>
+    public static ServiceEnvironment Private(string postgres, Uri rabbit) => new(postgres, rabbit, null);
+
     /// <summary>The services found, read once per process.</summary>
     public static ServiceEnvironment Current { get; } = Load();
 

@@ -29,11 +29,12 @@ public sealed class TestPipeline : IAsyncDisposable
     {
         Id = id;
         Services = services;
-        VirtualHost = id;
+        // Without a management API (a drill's private node) the stack has the node to itself: its default vhost.
+        VirtualHost = services.Management is null ? "/" : id;
         Schema = "it_" + id.Replace('-', '_');
         StorageRoot = Path.Combine(Path.GetTempPath(), "pipeline-it", id);
         Directory.CreateDirectory(StorageRoot);
-        _management = new HttpClient { BaseAddress = services.Management };
+        _management = new HttpClient { BaseAddress = services.Management ?? new Uri("http://127.0.0.1:9/") };
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{services.RabbitUser}:{services.RabbitPassword}")));
     }
@@ -62,8 +63,18 @@ public sealed class TestPipeline : IAsyncDisposable
             throw new InvalidOperationException($"services missing under CI=true: {missing}");
         }
 
+        return await StartAsync(name, services, startApi);
+    }
+
+    /// <summary>The same on <paramref name="services"/> (a drill's private ones, <see cref="ServiceEnvironment.Private"/>).</summary>
+    public static async Task<TestPipeline> StartAsync(string name, ServiceEnvironment services, bool startApi = true)
+    {
         var stack = new TestPipeline($"{name}-{Guid.NewGuid().ToString("N")[..8]}", services);
-        await stack.CreateVirtualHostAsync();
+        if (services.Management is not null)
+        {
+            await stack.CreateVirtualHostAsync();
+        }
+
         if (startApi)
         {
             await stack.StartApiAsync();
@@ -147,6 +158,15 @@ public sealed class TestPipeline : IAsyncDisposable
     /// <summary>Messages in a queue of this stack's vhost (ready + unacknowledged), from the management API.</summary>
     public async Task<int> QueueDepthAsync(string queue)
     {
+        if (Services.Management is null)
+        {
+            // No management API: a passive declare's message count (ready only; enough for "drained").
+            var factory = new RabbitMQ.Client.ConnectionFactory { Uri = Services.Rabbit!, VirtualHost = VirtualHost };
+            await using var connection = await factory.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            return (int)(await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+
         using var response = await _management.GetAsync(new Uri($"api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}", UriKind.Relative));
         if (!response.IsSuccessStatusCode)
         {
@@ -177,7 +197,11 @@ public sealed class TestPipeline : IAsyncDisposable
         }
 
         Client?.Dispose();
-        await _management.DeleteAsync(new Uri($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}", UriKind.Relative));
+        if (Services.Management is not null)
+        {
+            await _management.DeleteAsync(new Uri($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}", UriKind.Relative));
+        }
+
         _management.Dispose();
         await using (var connection = new NpgsqlConnection(PostgresConnectionString))
         {

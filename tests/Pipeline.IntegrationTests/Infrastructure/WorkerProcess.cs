@@ -23,6 +23,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Its process id (part of its lease holder id, <c>host-pid-random</c>).</summary>
+    public int ProcessId { get; private init; }
+
     /// <summary>Starts the worker and waits until /healthz is 200 (bus connected, database migrated, pack loaded).</summary>
     public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string?> configuration, string workDirectory, string name)
     {
@@ -57,7 +60,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var worker = new WorkerProcess(process, log, baseAddress, logPath);
+        var worker = new WorkerProcess(process, log, baseAddress, logPath) { ProcessId = process.Id };
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await Poll.UntilAsync(async () =>

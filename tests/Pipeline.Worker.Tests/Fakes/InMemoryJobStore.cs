@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Pipeline.Contracts;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Worker.Tests.Fakes;
@@ -7,8 +8,11 @@ namespace Pipeline.Worker.Tests.Fakes;
 /// The job store's contract (forward-only, terminal once; leases as <see cref="IJobStore.TryLeaseAsync"/> describes them;
 /// batches inserted once, completed once) in memory, on the clock given (leases expire by it).
 /// </summary>
-internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
+internal sealed class InMemoryJobStore(TimeProvider? time = null, InMemoryEventOutbox? outbox = null) : IJobStore
 {
+    /// <summary>The outbox the terminal transitions write to, in the same step (as the real store's one statement does).</summary>
+    public InMemoryEventOutbox Outbox { get; } = outbox ?? new InMemoryEventOutbox();
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BatchRecord> _batches = new(StringComparer.Ordinal);
@@ -93,7 +97,8 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
         var held = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in jobIds)
         {
-            if (MoveRecord(id, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null, r => r with { LeaseExpiresAt = _time.GetUtcNow() + duration }).Applied)
+            if (MoveRecord(id, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null, r => r with { LeaseExpiresAt = _time.GetUtcNow() + duration }).Applied
+                || this[id] is { Status: JobStatus.Succeeded } succeeded && succeeded.LeasedBy == holder)
             {
                 held.Add(id);
             }
@@ -106,7 +111,8 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
         Move(jobId, s => s == JobStatus.Running, r => r with { LeaseExpiresAt = null }, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null);
 
     public Task<JobTransition> MarkAnnouncedAsync(string jobId, string holder, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => s == JobStatus.Succeeded, r => r with { LeaseExpiresAt = null }, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null);
+        Announcing(EventMessageIds.JobCompleted, jobId,
+            Move(jobId, s => s == JobStatus.Succeeded, r => r with { LeaseExpiresAt = null }, r => r.LeasedBy == holder && r.LeaseExpiresAt is not null));
 
     /// <summary>Another worker's live lease on <paramref name="jobId"/>, as if it had taken the job.</summary>
     public void LeaseTo(string jobId, string holder, DateTimeOffset expires) =>
@@ -116,17 +122,19 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
         Move(jobId, s => s == JobStatus.Running, r => r with { ProgressStep = Math.Max(r.ProgressStep, stepsDone), ProgressSteps = stepsTotal });
 
     public Task<JobTransition> MarkSucceededAsync(string jobId, string holder, JobSuccess success, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => s == JobStatus.Running, r => r with { Status = JobStatus.Succeeded, ResultKey = success.ResultKey, StepsUsed = success.StepsUsed },
-            r => r.LeasedBy == holder);
+        Announcing(EventMessageIds.JobCompleted, jobId, Move(jobId, s => s == JobStatus.Running,
+            r => r with { Status = JobStatus.Succeeded, ResultKey = success.ResultKey, StepsUsed = success.StepsUsed, LeaseExpiresAt = null, FinishedAt = DateTimeOffset.UtcNow },
+            r => r.LeasedBy == holder));
 
     public Task<JobTransition> MarkFailedAsync(string jobId, JobFailure failure, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => !s.IsTerminal(), r => r with
+        Announcing(EventMessageIds.JobFailed, jobId, Move(jobId, s => !s.IsTerminal(), r => r with
         {
             Status = JobStatus.Failed, ErrorCode = failure.Code, ErrorMessage = failure.Message, ErrorRetryable = failure.Retryable, LeaseExpiresAt = null,
-        });
+        }));
 
     public Task<JobTransition> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken = default) =>
-        Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Canceled, ErrorMessage = reason, LeaseExpiresAt = null });
+        Announcing(EventMessageIds.JobCanceled, jobId,
+            Move(jobId, s => !s.IsTerminal(), r => r with { Status = JobStatus.Canceled, ErrorMessage = reason, LeaseExpiresAt = null }));
 
     public Task<BatchInsert> InsertBatchAsync(NewBatch batch, CancellationToken cancellationToken = default)
     {
@@ -174,8 +182,20 @@ internal sealed class InMemoryJobStore(TimeProvider? time = null) : IJobStore
 
             var completed = batch with { Status = BatchStatus.Completed, CompletedAt = DateTimeOffset.UtcNow };
             _batches[batchId] = completed;
+            Outbox.Add(EventMessageIds.BatchCompleted, batchId);
             return Task.FromResult<BatchRecord?>(WithCounts(completed));
         }
+    }
+
+    /// <summary>Writes the event's outbox row when the transition applied (the real store does both in one statement).</summary>
+    private Task<JobTransition> Announcing(string eventType, string jobId, Task<JobTransition> transition)
+    {
+        if (transition.Result.Applied)
+        {
+            Outbox.Add(eventType, jobId);
+        }
+
+        return transition;
     }
 
     private BatchRecord WithCounts(BatchRecord batch)

@@ -10,6 +10,8 @@ using Pipeline.Webhooks;
 using Pipeline.Worker.Consumers;
 using Pipeline.Worker.Hosting;
 using Pipeline.Worker.Jobs;
+using Pipeline.Worker.Outbox;
+using Pipeline.Storage.Outbox;
 using Pipeline.Worker.Telemetry;
 
 namespace Pipeline.Worker.Tests.Fakes;
@@ -29,6 +31,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IJobStore>(Jobs);
+        services.AddSingleton<IEventOutbox>(Jobs.Outbox);
+        services.AddSingleton<TerminalEventPublisher>();
         services.AddSingleton<IResultStore>(Results);
         services.AddSingleton<IInputStore>(new EmptyInputStore());
         services.AddSingleton<IJobEngine>(Engine);
