@@ -75,3 +75,20 @@ def test_vqgan_from_graphs_reproduces_the_golden_outputs(repo):
     assert (ids.numpy() == arrays["encoder.token_ids"]).all()
     assert arrays["canvas.decoder.token_ids"].shape == (1, 9, 13)
     assert np.abs(image.numpy() - arrays["canvas.decoder.image"]).max() < index["tolerance"]["decoder"] / 10
+
+
+def test_export_pack_dynamic_spatial_writes_a_v2_pack(tmp_path, validate_manifest):
+    from pipeline_training import make_test_pack
+
+    vq, dn, gen = make_test_pack.build_tiny_models()
+    fields = {"name": "tiny-v2", "version": "1", "provenance": {"dataset": "none", "trainingSteps": {}, "sourceCheckpoint": "none"},
+              "license": {"weights": "MIT", "attribution": []}}
+
+    manifest = export.export_pack(vq, dn, tmp_path / "p", fields, make_test_pack.tiny_golden_inputs(vq, gen), dynamic_spatial=True)
+
+    validate_manifest(manifest)
+    export.verify_pack(tmp_path / "p")
+    assert manifest["schemaVersion"] == 2
+    assert manifest["graphs"]["decoder"]["inputs"][0]["shape"] == ["batch", "gridHeight", "gridWidth"]
+    index, _ = golden.read_golden(tmp_path / "p" / "golden")
+    assert "canvas.decoder.image" in index["tensors"]
