@@ -25,6 +25,18 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         }
     }
 
+    public RgbImage Decode(ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            return ImageReader.Read(AsArray(encoded), Limits);
+        }
+        catch (ImageInputException e)
+        {
+            throw Explained(e, "source image");
+        }
+    }
+
     public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(source);
