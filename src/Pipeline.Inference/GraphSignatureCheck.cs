@@ -31,13 +31,36 @@ internal static class GraphSignatureCheck
         {
             var meta = actual[t.Name];
             var actualType = meta.IsTensor ? Dtype(meta.ElementDataType) : meta.OnnxValueType.ToString();
-            var actualShape = meta.IsTensor ? new TensorShape([.. meta.Dimensions.Select(d => d < 0 ? TensorShape.Dynamic : (long)d)]) : null;
-            if (actualType != t.Dtype || !t.Shape.Equals(actualShape))
+            if (actualType != t.Dtype || !meta.IsTensor || !SameShape(t.Shape, meta))
             {
                 yield return $"{prefix} {side} '{t.Name}': the manifest says {t.Dtype} {t.Shape} " +
                     $"but the ONNX graph has {actualType} {Describe(meta)}.";
             }
         }
+    }
+
+    // Static sizes must agree, and a dynamic axis must be dynamic in the graph under the manifest's name (an ONNX graph
+    // may leave an axis unnamed; ONNX Runtime then reports an empty name, which is accepted).
+    private static bool SameShape(TensorShape declared, NodeMetadata meta)
+    {
+        if (meta.Dimensions.Length != declared.Rank)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < declared.Rank; i++)
+        {
+            var actual = meta.Dimensions[i];
+            var ok = declared.Dimensions[i] == TensorShape.Dynamic
+                ? actual < 0 && (string.IsNullOrEmpty(meta.SymbolicDimensions[i]) || meta.SymbolicDimensions[i] == declared.Symbols[i])
+                : actual == declared.Dimensions[i];
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Dtype(TensorElementType type) => type switch

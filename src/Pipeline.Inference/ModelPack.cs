@@ -31,7 +31,8 @@ public sealed class ModelPack : IDisposable
         DenoiserPrecision = precision;
         _sessions = sessions;
         _graphs = [encoder, decoder, denoiser];
-        Codec = new OnnxVqCodec(encoder, decoder, manifest);
+        VqCodec = new OnnxVqCodec(encoder, decoder, manifest);
+        Codec = VqCodec;
         Denoiser = new OnnxDenoiser(denoiser, manifest);
     }
 
@@ -52,6 +53,9 @@ public sealed class ModelPack : IDisposable
     public TimeSpan LoadTime { get; }
 
     public IVqCodec Codec { get; }
+
+    /// <summary>The codec with its size-generic calls, for <see cref="Canvas.CanvasCodecs"/>.</summary>
+    internal OnnxVqCodec VqCodec { get; }
 
     /// <summary>
     /// Reads and validates <paramref name="directory"/>/manifest.json, checks each graph file's SHA-256, creates the

@@ -7,8 +7,26 @@ public static class CanvasCodecs
     /// The canvas codec of <paramref name="pack"/>: <see cref="CanvasCodecMode.Dynamic"/> when its encoder and decoder
     /// have dynamic spatial axes (manifest schemaVersion 2), else <see cref="CanvasCodecMode.Tiled"/>.
     /// <paramref name="mode"/> forces a mode: Tiled works on every pack; Dynamic on a fixed-graph pack throws
-    /// <see cref="ModelPackException"/>. The codec uses the pack's sessions: dispose the pack, not the codec.
+    /// <see cref="ModelPackException"/>. <paramref name="tiling"/> tunes the tiled mode (default
+    /// <see cref="CanvasTiling"/>). The codec uses the pack's sessions: dispose the pack, not the codec.
     /// </summary>
-    public static ICanvasCodec For(ModelPack pack, CanvasCodecMode? mode = null) =>
-        throw new NotImplementedException("canvas codec: interface first, implementation follows on branch canvascodec");
+    /// <exception cref="ModelPackException">The pack's token size is not a whole number of pixels equal on both axes, or Dynamic was asked of fixed graphs.</exception>
+    public static ICanvasCodec For(ModelPack pack, CanvasCodecMode? mode = null, CanvasTiling? tiling = null)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        var manifest = pack.Manifest;
+        var tokenSize = manifest.TokenSize ?? throw new ModelPackException(
+            $"Pack '{manifest.Name}': image {manifest.Image.Width}×{manifest.Image.Height} over latent grid {manifest.Latent.Width}×{manifest.Latent.Height} " +
+            "is not a whole, square number of pixels per token, so it cannot work on canvases.");
+        var chosen = mode ?? (manifest.HasDynamicSpatialAxes ? CanvasCodecMode.Dynamic : CanvasCodecMode.Tiled);
+        return chosen switch
+        {
+            CanvasCodecMode.Dynamic when !manifest.HasDynamicSpatialAxes => throw new ModelPackException(
+                $"Pack '{manifest.Name}' has fixed-size encoder and decoder graphs (schemaVersion {manifest.SchemaVersion}); " +
+                "use the tiled canvas codec, or re-export the pack with dynamic spatial axes (schemaVersion 2)."),
+            CanvasCodecMode.Dynamic => new DynamicCanvasCodec(pack.VqCodec, tokenSize, manifest.Latent.Height, manifest.Latent.Width),
+            CanvasCodecMode.Tiled => new TiledCanvasCodec(pack.VqCodec, tokenSize, manifest.Latent.Height, manifest.Latent.Width, tiling ?? new CanvasTiling()),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown canvas codec mode"),
+        };
+    }
 }

@@ -5,7 +5,9 @@ namespace Pipeline.Inference;
 
 /// <summary>
 /// Checks a parsed manifest against the schema's rules and the pack contract (docs/architecture.md §2): one input and one output
-/// per graph, with the element types and shapes that image size, latent grid and codebook size imply.
+/// per graph, with the element types and shapes that image size, latent grid and codebook size imply. Version 1 pins
+/// every axis but batch; version 2 gives the encoder and decoder dynamic spatial axes over a token grid
+/// (image [batch, 3, height, width] ↔ token_ids [batch, gridHeight, gridWidth]) and needs a whole token size.
 /// </summary>
 internal static partial class ManifestValidator
 {
@@ -20,7 +22,7 @@ internal static partial class ManifestValidator
             }
         }
 
-        Check(m.SchemaVersion == 1, $"schemaVersion is {m.SchemaVersion}; this build reads version 1.");
+        Check(m.SchemaVersion is 1 or 2, $"schemaVersion is {m.SchemaVersion}; this build reads versions 1 and 2.");
         Check(NamePattern().IsMatch(m.Name), $"name '{m.Name}' must match {NamePattern()}.");
         Check(!string.IsNullOrWhiteSpace(m.Version), "version is empty.");
         Check(m.Image.Width >= 1 && m.Image.Height >= 1, $"image size {m.Image.Width}×{m.Image.Height} must be positive.");
@@ -36,8 +38,17 @@ internal static partial class ManifestValidator
         Check(m.Golden is null || IsPlainRelativePath(m.Golden), $"golden '{m.Golden}' must be a relative path inside the pack.");
 
         long h = m.Image.Height, w = m.Image.Width, n = m.SequenceLength, v = m.CodebookSize;
-        CheckGraph("encoder", m.Graphs.Encoder, new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), errors);
-        CheckGraph("decoder", m.Graphs.Decoder, new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), new(TensorSpec.DtypeFloat32, TensorShape.Batched(3, h, w)), errors);
+        var (image, grid) = m.HasDynamicSpatialAxes
+            ? (TensorShape.Of(DynamicAxes.Batch, 3, DynamicAxes.Height, DynamicAxes.Width), TensorShape.Of(DynamicAxes.Batch, DynamicAxes.GridHeight, DynamicAxes.GridWidth))
+            : (TensorShape.Batched(3, h, w), TensorShape.Batched(n));
+        if (m.HasDynamicSpatialAxes)
+        {
+            // One graph serves every canvas size only if a token covers the same whole number of pixels on both axes.
+            Check(m.TokenSize is not null, $"schemaVersion 2 needs a whole, square token size: image {m.Image.Width}×{m.Image.Height} over latent grid {m.Latent.Width}×{m.Latent.Height} is not.");
+        }
+
+        CheckGraph("encoder", m.Graphs.Encoder, new(TensorSpec.DtypeFloat32, image), new(TensorSpec.DtypeInt64, grid), errors);
+        CheckGraph("decoder", m.Graphs.Decoder, new(TensorSpec.DtypeInt64, grid), new(TensorSpec.DtypeFloat32, image), errors);
         Expected tokens = new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), logits = new(TensorSpec.DtypeFloat32, TensorShape.Batched(n, v));
         CheckGraph("denoiser", m.Graphs.Denoiser, tokens, logits, errors);
         if (m.Graphs.DenoiserInt8 is { } int8)

@@ -27,4 +27,17 @@ public sealed record ModelPackManifest(
 {
     /// <summary>Tokens per image: latent height × width.</summary>
     public int SequenceLength => Latent.Height * Latent.Width;
+
+    /// <summary>
+    /// Whether the encoder and decoder take any canvas size in one pass (schemaVersion 2: image
+    /// [batch, 3, height, width] ↔ token_ids [batch, gridHeight, gridWidth]); version 1 graphs are pinned to the image size.
+    /// </summary>
+    public bool HasDynamicSpatialAxes => SchemaVersion >= 2;
+
+    /// <summary>Image pixels per token side (image width / latent width), or null when that is not a whole number equal on both axes.</summary>
+    public int? TokenSize =>
+        Latent.Width >= 1 && Latent.Height >= 1 && Image.Width % Latent.Width == 0 && Image.Height % Latent.Height == 0
+        && Image.Width / Latent.Width == Image.Height / Latent.Height
+            ? Image.Width / Latent.Width
+            : null;
 }
