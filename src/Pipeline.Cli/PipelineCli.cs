@@ -18,6 +18,9 @@ internal static class PipelineCli
               pipeline generate --count 16 --seed 42          16 images in ./pipeline-output
               pipeline vary my.png --strength 0.4 --count 8
               pipeline inpaint my.png --rect 8,8,16,16
+              pipeline generate --size 96x32                  a canvas larger than the model (also outpaint, stitch)
+              pipeline outpaint my.png --extend left=16,right=16
+              pipeline stitch a.png b.png --join 16 [--vertical]
               pipeline pack list                              the packs found
               pipeline bench --quick                          speed ratios on this machine
             These commands also take --models DIR (more pack folders), --provider auto|cpu|cuda, --threads N and
@@ -34,6 +37,7 @@ internal static class PipelineCli
             """);
         GlobalOptions.AddTo(root);
         Command[] local = [GenerateCommand.Create(console), VaryCommand.Create(console), InpaintCommand.Create(console),
+            OutpaintCommand.Create(console), StitchCommand.Create(console),
             DemoCommand.Create(console), PackCommand.Create(console), BenchCommand.Create(console)];
         foreach (var command in local)
         {

@@ -162,6 +162,7 @@ public static class JobManifestReader
 
         var source = TakeImage(obj, "sourceImage", directory, Error);
         var mask = TakeImage(obj, "maskImage", directory, Error);
+        var second = TakeImage(obj, "secondImage", directory, Error);
         if (errors.Count > errorsBefore)
         {
             return null;
@@ -184,13 +185,14 @@ public static class JobManifestReader
         {
             SourceImageKey = source is null ? job.SourceImageKey : Placeholder,
             MaskImageKey = mask is null ? job.MaskImageKey : Placeholder,
+            SecondImageKey = second is null ? job.SecondImageKey : Placeholder,
         };
         foreach (var problem in SubmitJobRules.Validate(checkedJob))
         {
             Error(problem.Code, Explain(problem, source, mask));
         }
 
-        return errors.Count > errorsBefore ? null : new ManifestJob { Line = lineNumber, Job = job, SourceImage = source, MaskImage = mask };
+        return errors.Count > errorsBefore ? null : new ManifestJob { Line = lineNumber, Job = job, SourceImage = source, MaskImage = mask, SecondImage = second };
     }
 
     /// <summary>

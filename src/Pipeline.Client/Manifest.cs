@@ -38,7 +38,7 @@ public sealed record Manifest
 
     /// <summary>The distinct local images the jobs reference (files by full path, inline base64 by content), in first-use order.</summary>
     public IReadOnlyList<ManifestImage> Images =>
-        [.. Jobs.SelectMany(j => new[] { j.SourceImage, j.MaskImage }).OfType<ManifestImage>().DistinctBy(i => i.Identity)];
+        [.. Jobs.SelectMany(j => new[] { j.SourceImage, j.MaskImage, j.SecondImage }).OfType<ManifestImage>().DistinctBy(i => i.Identity)];
 }
 
 /// <summary>One batch of a manifest.</summary>
@@ -62,6 +62,9 @@ public sealed record ManifestJob
 
     /// <summary>The mask image to upload (<c>maskImageFile</c> or inline <c>maskImage</c>), or null.</summary>
     public ManifestImage? MaskImage { get; init; }
+
+    /// <summary>Stitching: the second image to upload (<c>secondImageFile</c> or <c>secondImage</c>), else null.</summary>
+    public ManifestImage? SecondImage { get; init; }
 }
 
 /// <summary>A local image of a manifest: a file (full path) or inline base64 bytes.</summary>

@@ -36,6 +36,7 @@ public sealed partial class ManifestSubmitter(PipelineApiClient client)
                     BatchId = null,
                     SourceImageKey = j.SourceImage is { } source ? keys[source.Identity] : j.Job.SourceImageKey,
                     MaskImageKey = j.MaskImage is { } mask ? keys[mask.Identity] : j.Job.MaskImageKey,
+                    SecondImageKey = j.SecondImage is { } second ? keys[second.Identity] : j.Job.SecondImageKey,
                 }))],
             };
             try
@@ -100,7 +101,8 @@ public sealed partial class ManifestSubmitter(PipelineApiClient client)
     /// <summary>One error for an image, on the first line using it (a file used by 500 lines is one problem).</summary>
     private static ManifestError ErrorFor(Manifest manifest, ManifestImage image, string code, string message)
     {
-        var lines = manifest.Jobs.Where(j => j.SourceImage?.Identity == image.Identity || j.MaskImage?.Identity == image.Identity).Select(j => j.Line).ToList();
+        var lines = manifest.Jobs.Where(j => j.SourceImage?.Identity == image.Identity || j.MaskImage?.Identity == image.Identity
+            || j.SecondImage?.Identity == image.Identity).Select(j => j.Line).ToList();
         var also = lines.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (also used on {lines.Count - 1} more line(s))") : "";
         return new ManifestError(lines[0], code, message + also);
     }

@@ -106,4 +106,27 @@ public static class ContractErrorCodes
     /// missing or null): the worker records the job as failed with this code and a sentence naming the field.
     /// </summary>
     public const string MalformedMessage = "malformed_message";
+
+    // Canvas jobs (larger than the model's image): see JobParameterRules.Canvas*.
+
+    /// <summary>A canvas width or height that is not a multiple of the pack's token size, or smaller than the model's image.</summary>
+    public const string CanvasSizeInvalid = "canvas_size_invalid";
+
+    /// <summary>A canvas (generated, outpainted or stitched) whose area is over the configured maximum (default 8× the model's).</summary>
+    public const string CanvasTooLarge = "canvas_too_large";
+
+    /// <summary>A canvas stride outside 1 … the model's token grid side.</summary>
+    public const string CanvasStrideOutOfRange = "canvas_stride_out_of_range";
+
+    /// <summary>A canvas whose windows at that stride are more than one step of this worker may run.</summary>
+    public const string CanvasTooManyWindows = "canvas_too_many_windows";
+
+    /// <summary>Outpainting with a negative extension, or none at all.</summary>
+    public const string ExtendInvalid = "extend_invalid";
+
+    /// <summary>Stitching with a join below 0 or wider than the canvas allows.</summary>
+    public const string JoinOutOfRange = "join_out_of_range";
+
+    /// <summary>A canvas field given for a kind that takes none (e.g. extend on a generation).</summary>
+    public const string CanvasFieldNotAllowed = "canvas_field_not_allowed";
 }

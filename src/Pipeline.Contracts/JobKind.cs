@@ -14,4 +14,10 @@ public enum JobKind
 
     /// <summary>A source image re-masked under a mask, resampled and composited over the original (<see cref="JobKinds.Inpainting"/>).</summary>
     Inpainting,
+
+    /// <summary>A source image placed on a larger canvas, the new border generated around it (<see cref="JobKinds.Outpainting"/>).</summary>
+    Outpainting,
+
+    /// <summary>Two source images side by side or stacked, the join between them generated (<see cref="JobKinds.Stitching"/>).</summary>
+    Stitching,
 }

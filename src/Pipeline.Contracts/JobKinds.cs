@@ -17,8 +17,14 @@ public static class JobKinds
     /// <summary>Encode a source image, re-mask the tokens under a mask, resample and composite over the original.</summary>
     public const string Inpainting = "inpainting";
 
+    /// <summary>Place a source image on a larger canvas (<see cref="SubmitJob.Extend"/> pixels per side) and generate the new border.</summary>
+    public const string Outpainting = "outpainting";
+
+    /// <summary>Place two source images side by side (or stacked) with a generated join <see cref="SubmitJob.JoinPixels"/> wide.</summary>
+    public const string Stitching = "stitching";
+
     /// <summary>All kinds, in a stable order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Generation, Variation, Inpainting];
+    public static IReadOnlyList<string> All { get; } = [Generation, Variation, Inpainting, Outpainting, Stitching];
 
     /// <summary>True when <paramref name="value"/> is one of the kinds above (ordinal, case-sensitive).</summary>
     public static bool IsKnown(string? value) => Parse(value) is not null;
@@ -29,6 +35,8 @@ public static class JobKinds
         Generation => JobKind.Generation,
         Variation => JobKind.Variation,
         Inpainting => JobKind.Inpainting,
+        Outpainting => JobKind.Outpainting,
+        Stitching => JobKind.Stitching,
         _ => null,
     };
 
@@ -38,6 +46,8 @@ public static class JobKinds
         JobKind.Generation => Generation,
         JobKind.Variation => Variation,
         JobKind.Inpainting => Inpainting,
+        JobKind.Outpainting => Outpainting,
+        JobKind.Stitching => Stitching,
         _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

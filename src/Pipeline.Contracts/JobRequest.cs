@@ -11,7 +11,7 @@ public sealed record JobRequest
     /// <summary>The job id and idempotency key; absent: the <c>Idempotency-Key</c> header, else a new UUID v7.</summary>
     public string? JobId { get; init; }
 
-    /// <summary><c>generation</c>, <c>variation</c> or <c>inpainting</c>.</summary>
+    /// <summary><c>generation</c>, <c>variation</c>, <c>inpainting</c>, <c>outpainting</c> or <c>stitching</c>.</summary>
     public string? Kind { get; init; }
 
     /// <summary><c>interactive</c>, <c>standard</c> (default) or <c>bulk</c>.</summary>
@@ -56,6 +56,30 @@ public sealed record JobRequest
     /// <summary>Inpainting feather width in pixels.</summary>
     public float? FeatherPixels { get; init; }
 
+    /// <summary>Generation at a canvas size: width in pixels (with <see cref="Height"/>).</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Generation at a canvas size: height in pixels.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>Canvas jobs: tokens between window origins.</summary>
+    public int? Stride { get; init; }
+
+    /// <summary>Outpainting: pixels added per side.</summary>
+    public CanvasExtend? Extend { get; init; }
+
+    /// <summary>Stitching: the second image as an input key.</summary>
+    public string? SecondImageKey { get; init; }
+
+    /// <summary>Stitching: the second image bytes, base64 (instead of <see cref="SecondImageKey"/>).</summary>
+    public string? SecondImage { get; init; }
+
+    /// <summary>Stitching: the generated join's width in pixels.</summary>
+    public int? JoinPixels { get; init; }
+
+    /// <summary>Stitching: stack the second image below the first.</summary>
+    public bool? Vertical { get; init; }
+
     /// <summary>Where the terminal event is POSTed.</summary>
     public Uri? CallbackUrl { get; init; }
 
@@ -79,6 +103,13 @@ public sealed record JobRequest
             MaskImageKey = job.MaskImageKey,
             MaskRectangles = job.MaskRectangles,
             FeatherPixels = job.FeatherPixels,
+            Width = job.Width,
+            Height = job.Height,
+            Stride = job.Stride,
+            Extend = job.Extend,
+            SecondImageKey = job.SecondImageKey,
+            JoinPixels = job.JoinPixels,
+            Vertical = job.Vertical,
             CallbackUrl = job.CallbackUrl,
         };
     }

@@ -74,4 +74,27 @@ public sealed record SubmitJob
 
     /// <summary>Optional. When the producer submitted the job; null: the worker uses the time it received the message.</summary>
     public DateTimeOffset? SubmittedAt { get; init; }
+
+    // Canvas jobs (images larger than the model's; see CanvasParameterRules and docs/canvas.md).
+
+    /// <summary>Generation only. Canvas width in pixels: a multiple of the pack's token size, at least the model's; with <see cref="Height"/>. Null: the model's size.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Generation only. Canvas height in pixels; see <see cref="Width"/>.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>Canvas jobs. Tokens between the origins of the model-size windows that sample the canvas, 1 … the model's grid side; null: half the grid.</summary>
+    public int? Stride { get; init; }
+
+    /// <summary>Outpainting: pixels added to each side of the source image; the new area is generated.</summary>
+    public CanvasExtend? Extend { get; init; }
+
+    /// <summary>Stitching: the input-store key of the second image (right of, or below, <see cref="SourceImageKey"/>).</summary>
+    public string? SecondImageKey { get; init; }
+
+    /// <summary>Stitching: width in pixels of the generated join between the two images; null takes the worker default (16).</summary>
+    public int? JoinPixels { get; init; }
+
+    /// <summary>Stitching: true stacks the second image below the first; false or null puts it to the right.</summary>
+    public bool? Vertical { get; init; }
 }

@@ -39,6 +39,13 @@ public static class SubmitJobComparison
         }
 
         Compare(fields, "featherPixels", recorded.FeatherPixels, requested.FeatherPixels);
+        Compare(fields, "width", recorded.Width, requested.Width);
+        Compare(fields, "height", recorded.Height, requested.Height);
+        Compare(fields, "stride", recorded.Stride, requested.Stride);
+        Compare(fields, "extend", recorded.Extend, requested.Extend);
+        Compare(fields, "secondImageKey", Text(recorded.SecondImageKey), Text(requested.SecondImageKey));
+        Compare(fields, "joinPixels", recorded.JoinPixels, requested.JoinPixels);
+        Compare(fields, "vertical", recorded.Vertical ?? false, requested.Vertical ?? false);
         if (!SameUrl(recorded.CallbackUrl, requested.CallbackUrl))
         {
             fields.Add("callbackUrl");

@@ -115,7 +115,7 @@ public static class SubmitJobRules
     private static void ValidateKindSpecific(SubmitJob job, Action<string, string> add, Action<ContractError?> apply)
     {
         var kind = JobKinds.Parse(job.Kind);
-        var needsSource = kind is JobKind.Variation or JobKind.Inpainting;
+        var needsSource = kind is JobKind.Variation or JobKind.Inpainting or JobKind.Outpainting or JobKind.Stitching;
         if (kind is { } known)
         {
             apply(JobParameterRules.SourceImage(known, job.SourceImageKey is not null));
@@ -136,11 +136,17 @@ public static class SubmitJobRules
             add(ContractErrorCodes.InvalidInputKey, $"maskImageKey must match {InputKeys.Pattern}");
         }
 
+        foreach (var error in CanvasParameterRules.Message(job, kind))
+        {
+            apply(error);
+        }
+
         if (kind == JobKind.Inpainting)
         {
             apply(JobParameterRules.Mask(job.MaskImageKey is not null, job.MaskRectangles is { Count: > 0 }));
         }
-        else if ((job.MaskImageKey is not null || job.MaskRectangles is not null || job.FeatherPixels is not null) && kind is not null)
+        else if ((job.MaskImageKey is not null || job.MaskRectangles is not null
+                     || (job.FeatherPixels is not null && kind is not (JobKind.Outpainting or JobKind.Stitching))) && kind is not null)
         {
             add(ContractErrorCodes.InvalidInputKey, $"{job.Kind} takes no mask (maskImageKey, maskRectangles, featherPixels are for inpainting)");
         }

@@ -7,7 +7,7 @@ namespace Pipeline.Engine;
 /// parsed by <see cref="JobKinds"/>, <see cref="JobPriorities"/> and <see cref="UnmaskOrders"/>); optional values
 /// fall back to the model pack's and the priority class's defaults.
 /// </summary>
-public sealed record EngineJob
+public sealed partial record EngineJob
 {
     public required string JobId { get; init; }
     public required JobKind Kind { get; init; }

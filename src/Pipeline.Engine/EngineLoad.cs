@@ -1,6 +1,9 @@
 namespace Pipeline.Engine;
 
-/// <summary>Counts shared by the pack loops of one engine: jobs waiting for a slot, jobs in slots, and the host's backlog.</summary>
+/// <summary>
+/// Counts shared by the pack loops of one engine, in forward rows (a model-size job is 1, a canvas job one per window):
+/// rows waiting for slots, rows in slots, and the host's backlog (jobs it reports waiting outside).
+/// </summary>
 internal sealed class EngineLoad
 {
     private int _waiting;
@@ -11,8 +14,8 @@ internal sealed class EngineLoad
     public int Occupied => Volatile.Read(ref _occupied);
     public int ExternalBacklog { get => Volatile.Read(ref _external); set => Volatile.Write(ref _external, Math.Max(0, value)); }
 
-    public void Queued() => Interlocked.Increment(ref _waiting);
-    public void LeftQueue() => Interlocked.Decrement(ref _waiting);
-    public void Admitted() => Interlocked.Increment(ref _occupied);
-    public void LeftSlot() => Interlocked.Decrement(ref _occupied);
+    public void Queued(int rows = 1) => Interlocked.Add(ref _waiting, rows);
+    public void LeftQueue(int rows = 1) => Interlocked.Add(ref _waiting, -rows);
+    public void Admitted(int rows = 1) => Interlocked.Add(ref _occupied, rows);
+    public void LeftSlot(int rows = 1) => Interlocked.Add(ref _occupied, -rows);
 }

@@ -45,6 +45,9 @@ public sealed record EngineModelPack(
     /// </summary>
     public StepBudgetPolicy Budgets { get; init; } = StepBudgetPolicy.Default;
 
+    /// <summary>Encodes and decodes canvases larger than the model's image (canvas jobs); null: this pack serves none.</summary>
+    public Inference.Canvas.ICanvasCodec? Canvas { get; init; }
+
     /// <summary>N = h × w tokens per image.</summary>
     public int SequenceLength => LatentHeight * LatentWidth;
 
@@ -63,6 +66,7 @@ public sealed record EngineModelPack(
             DefaultTemperature = (float)(m.Sampling?.DefaultTemperature ?? 1.0),
             DefaultOrder = UnmaskOrders.Parse(m.Sampling?.DefaultOrder) ?? UnmaskOrder.Reference,
             Budgets = budgets,
+            Canvas = new Canvas.DeferredCanvasCodec(pack),
         };
         engine.EnsureConsistent();
         return engine;

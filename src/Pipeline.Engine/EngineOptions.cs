@@ -24,6 +24,21 @@ public sealed class EngineOptions
     [Range(0.0, 256.0)]
     public float DefaultFeatherPixels { get; set; } = 2f;
 
+    /// <summary>Largest canvas a job may ask for, as a multiple of the model's image area. Default 8.</summary>
+    [Range(1, 64)]
+    public int MaxCanvasAreaFactor { get; set; } = 8;
+
+    /// <summary>
+    /// Most model windows one canvas job may need per step (its forward rows); a canvas needing more than
+    /// <see cref="MaxBatch"/> runs alone in a larger batch. Default 32.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxCanvasWindows { get; set; } = 32;
+
+    /// <summary>Stitching: the generated join's width in pixels when a job names none. Default 16.</summary>
+    [Range(0, 2048)]
+    public int DefaultJoinPixels { get; set; } = 16;
+
     /// <summary>
     /// Lower standard and bulk jobs toward their class minimum as the backlog grows. Default true; false (a local run,
     /// with no queue to shed) gives every class a backlog threshold of 0, so each job runs the steps it asked for.

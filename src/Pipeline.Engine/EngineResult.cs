@@ -25,6 +25,8 @@ public sealed record ResultMetadata
     /// <summary>How the source image was fitted to the model size, e.g. "resize 64x64 -> 32x32 (center-crop)".</summary>
     public string? SourceFit { get; init; }
     public int ImageWidth { get; init; }
+    /// <summary>Canvas jobs: the model-size windows that sample the canvas (its forward rows per step at most); null for a model-size job.</summary>
+    public int? CanvasWindows { get; init; }
     public int ImageHeight { get; init; }
     /// <summary>Forward passes this job took part in (skipped empty steps are not counted).</summary>
     public int ForwardPasses { get; init; }

@@ -87,7 +87,7 @@ public sealed class JobEngine : IJobEngine, IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            _logger.JobCanceled(state.Job.JobId, state.Sampler?.CompletedSteps ?? 0);
+            _logger.JobCanceled(state.Job.JobId, state.Sampler?.CompletedSteps ?? state.Canvas?.CompletedSteps ?? 0);
             throw;
         }
         catch (Exception e)

@@ -43,6 +43,13 @@ internal static class JobPreparer
             throw new InvalidJobException(e.Code, e.Message, e);
         }
 
+        // Canvas jobs (docs/canvas.md) lay out their canvas here; model-size jobs go on below.
+        if (Canvas.CanvasPreparer.IsCanvas(job, pack))
+        {
+            var canvas = Canvas.CanvasPreparer.Prepare(job, pack, options, images);
+            return new PreparedJob(job, pack, settings, null, null, null, null, canvas.FeatherPixels) { Canvas = canvas };
+        }
+
         if (job.Kind == JobKind.Generation)
         {
             return new PreparedJob(job, pack, settings, null, null, null, null, 0f);

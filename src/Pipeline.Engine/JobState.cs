@@ -39,6 +39,12 @@ internal sealed class JobState(PreparedJob prepared, IProgress<JobProgress>? pro
     public StepDecision Steps { get; set; }
     public TokenSampler? Sampler { get; set; }
 
+    /// <summary>A canvas job's sampler (its windows are its rows); null for a model-size job, which has <see cref="Sampler"/>.</summary>
+    public Sampling.Canvas.CanvasSampler? Canvas { get; set; }
+
+    /// <summary>Forward rows the job may take per step: its canvas's window count, else 1. Admission and the load count these.</summary>
+    public int Cost => Prepared.Canvas?.Windows.Count ?? 1;
+
     /// <summary>This iteration's row in the batch buffers, or -1 when the job's step needs no forward.</summary>
     public int Row { get; set; } = -1;
 

@@ -37,7 +37,7 @@ internal sealed partial class PackRunner
                     var job = queue.Dequeue();
                     if (job.CancellationToken.IsCancellationRequested)
                     {
-                        _load.LeftQueue();
+                        _load.LeftQueue(job.Cost);
                         Cancel(job);
                     }
                     else
@@ -49,27 +49,39 @@ internal sealed partial class PackRunner
         }
     }
 
-    /// <summary>Fills free slots: interactive first, then standard, then bulk; first come first served within a class.</summary>
+    /// <summary>
+    /// Fills free slots: interactive first, then standard, then bulk; first come first served within a class. Slots are
+    /// forward rows: a job takes <see cref="JobState.Cost"/> of them (a canvas one per window). A job that does not fit
+    /// stops admission until rows free up, so a lower class never overtakes it; one that needs more rows than the pool
+    /// has runs alone.
+    /// </summary>
     private void Admit()
     {
         lock (_gate)
         {
             foreach (var queue in _waiting)
             {
-                while (_active.Count + _admitted.Count < _capacity && queue.TryDequeue(out var job))
+                while (queue.TryPeek(out var next))
                 {
-                    _load.LeftQueue();
+                    if (!next.CancellationToken.IsCancellationRequested && _rowsBusy > 0 && _rowsBusy + next.Cost > _capacity)
+                    {
+                        return;
+                    }
+
+                    var job = queue.Dequeue();
+                    _load.LeftQueue(job.Cost);
                     if (job.CancellationToken.IsCancellationRequested)
                     {
                         Cancel(job);
                         continue;
                     }
 
-                    _load.Admitted();
-                    Interlocked.Increment(ref _slotsBusy);
+                    _load.Admitted(job.Cost);
+                    Interlocked.Add(ref _slotsBusy, job.Cost);
+                    _rowsBusy += job.Cost;
                     job.InSlot = true;
                     job.AdmittedAt = _time.GetTimestamp();
-                    // docs/architecture.md §4: backlog = jobs still waiting in this engine + what the host reports waiting outside it.
+                    // docs/architecture.md §4: backlog = forward rows still waiting in this engine + what the host reports waiting outside it.
                     var backlog = _load.Waiting + _load.ExternalBacklog;
                     job.Steps = _budgets.Resolve(job.Job.Priority, job.Job.Steps, backlog);
                     _admitted.Add(job);

@@ -21,7 +21,11 @@ internal sealed partial class PackRunner
         _batch.Clear();
         foreach (var job in _admitted)
         {
-            if (job.Prepared.Source is null)
+            if (job.Prepared.Canvas is not null)
+            {
+                StartCanvas(job);
+            }
+            else if (job.Prepared.Source is null)
             {
                 StartSampling(job, TokenMasks.Generation(_n, _v));
             }
@@ -90,19 +94,29 @@ internal sealed partial class PackRunner
         }
 
         _batch.Clear();
+        var rows = 0;
         foreach (var job in _active)
         {
             job.Row = -1;
-            if (job.Sampler!.PlanStep() > 0)
+            if (job.Canvas is not null)
             {
-                job.Row = _batch.Count;
+                // A canvas takes one row per planned window (PackRunner.Canvas.cs), its rows consecutive from job.Row.
+                var windows = PlanCanvas(job, rows);
+                if (windows > 0)
+                {
+                    (job.Row, rows) = (rows, rows + windows);
+                    _batch.Add(job);
+                }
+            }
+            else if (job.Sampler!.PlanStep() > 0)
+            {
+                job.Row = rows++;
                 job.Sampler.Tokens.CopyTo(_tokens.AsSpan(job.Row * _n, _n));
                 _batch.Add(job);
             }
         }
 
-        var rows = _batch.Count;
-        var skipped = _active.Count - rows;
+        var skipped = _active.Count - _batch.Count;
         var started = _time.GetTimestamp();
         var forwarded = rows > 0 && TryBatch("forward",
             () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v)));
@@ -130,14 +144,20 @@ internal sealed partial class PackRunner
         for (var i = 0; i < _active.Count; i++)
         {
             var job = _active[i];
-            if (!TryApply(job))
+            if (!(job.Canvas is null ? TryApply(job) : TryApplyCanvas(job)))
             {
                 continue;
             }
 
-            job.Trace?.StepDone(stepped, job.Sampler!.CompletedSteps, job.Row >= 0 ? rows : 0);
+            job.Trace?.StepDone(stepped, job.Sampler?.CompletedSteps ?? job.Canvas!.CompletedSteps, job.Row >= 0 ? rows : 0);
 
-            if (job.Sampler!.IsFinished)
+            if (job.Canvas is { IsFinished: true })
+            {
+                job.SampleEndedAt = _time.GetTimestamp();
+                LeaveSlot(job);
+                DecodeCanvas(job);
+            }
+            else if (job.Sampler?.IsFinished == true)
             {
                 job.SampleEndedAt = _time.GetTimestamp();
                 LeaveSlot(job);

@@ -43,8 +43,8 @@ internal sealed partial class PackRunner : IAsyncDisposable
     private readonly List<JobState> _active;
     private readonly List<JobState> _admitted;
     private readonly List<JobState> _batch;
-    private readonly long[] _tokens;
-    private readonly float[] _logits;
+    private long[] _tokens; // grown (PackRunner.Canvas.cs) only when a canvas alone needs more rows than the slots
+    private float[] _logits;
     private readonly float[] _pixels;
     private readonly Task _loop;
 
@@ -76,7 +76,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
     /// <summary>Slots of this pack's loop.</summary>
     public int Capacity => _capacity;
 
-    /// <summary>Slots holding a job now (admitted or sampling); read by the metrics collector from any thread.</summary>
+    /// <summary>Slots (forward rows) held now by admitted or sampling jobs, a canvas holding one per window; read by the metrics collector from any thread.</summary>
     public int SlotsBusy => Volatile.Read(ref _slotsBusy);
 
     /// <summary>This pack's metric tags.</summary>
@@ -97,7 +97,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
 
             job.EnqueuedAt = _time.GetTimestamp();
             _waiting[(int)job.Job.Priority].Enqueue(job);
-            _load.Queued();
+            _load.Queued(job.Cost);
         }
 
         _wake.Release();
@@ -184,8 +184,9 @@ internal sealed partial class PackRunner : IAsyncDisposable
         if (job.InSlot)
         {
             job.InSlot = false;
-            _load.LeftSlot();
-            Interlocked.Decrement(ref _slotsBusy);
+            _load.LeftSlot(job.Cost);
+            Interlocked.Add(ref _slotsBusy, -job.Cost);
+            _rowsBusy -= job.Cost;
         }
     }
 
@@ -240,7 +241,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
             {
                 while (queue.TryDequeue(out var job))
                 {
-                    _load.LeftQueue();
+                    _load.LeftQueue(job.Cost);
                     left.Add(job);
                 }
             }

@@ -15,4 +15,8 @@ internal sealed record PreparedJob(
     FittedImage? Source,
     PixelMask? PixelMask,
     bool[]? TokenMask,
-    float FeatherPixels);
+    float FeatherPixels)
+{
+    /// <summary>Canvas jobs (larger than the model, outpainting, stitching): the canvas and its sources; null for a model-size job.</summary>
+    public Canvas.CanvasLayout? Canvas { get; init; }
+}

@@ -9,7 +9,10 @@ internal static class ResultFactory
     {
         var job = state.Job;
         var prepared = state.Prepared;
-        var sampler = state.Sampler!;
+        // A canvas job (docs/canvas.md) has a canvas sampler and the canvas's size; a model-size job its token sampler and the pack's.
+        var (initialMasked, tokens) = state.Canvas is { } canvas
+            ? (canvas.InitialMasked, canvas.Tokens.ToArray())
+            : (state.Sampler!.InitialMasked, state.Sampler.Tokens.ToArray());
         var metadata = new ResultMetadata
         {
             JobId = job.JobId,
@@ -25,10 +28,11 @@ internal static class ResultFactory
             Temperature = prepared.Settings.Temperature,
             TopK = prepared.Settings.TopK,
             Strength = prepared.Strength,
-            MaskedTokens = sampler.InitialMasked,
+            MaskedTokens = initialMasked,
             SourceFit = prepared.Source?.Description,
-            ImageWidth = prepared.Pack.ImageWidth,
-            ImageHeight = prepared.Pack.ImageHeight,
+            ImageWidth = prepared.Canvas?.WidthPx ?? prepared.Pack.ImageWidth,
+            ImageHeight = prepared.Canvas?.HeightPx ?? prepared.Pack.ImageHeight,
+            CanvasWindows = prepared.Canvas?.Windows.Count,
             ForwardPasses = state.ForwardPasses,
             Timings = new JobTimings(
                 QueuedMs: Ms(time, state.EnqueuedAt, state.AdmittedAt),
@@ -37,7 +41,7 @@ internal static class ResultFactory
                 DecodeMs: Ms(time, state.DecodeStartedAt, state.FinishedAt),
                 TotalMs: Ms(time, state.StartedAt, state.FinishedAt)),
         };
-        return new EngineResult(job.JobId, png, sampler.Tokens.ToArray(), metadata);
+        return new EngineResult(job.JobId, png, tokens, metadata);
     }
 
     public static double Ms(TimeProvider time, long from, long to) => time.GetElapsedTime(from, to).TotalMilliseconds;

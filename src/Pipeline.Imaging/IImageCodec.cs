@@ -15,6 +15,9 @@ public interface IImageCodec
     /// <summary>Decodes <paramref name="encoded"/> (PNG, JPEG, …) within the size limits and fits it to width × height.</summary>
     FittedImage DecodeAndFit(ReadOnlyMemory<byte> encoded, int width, int height);
 
+    /// <summary>Decodes <paramref name="encoded"/> within the size limits at its own size (canvas jobs place sources unresized).</summary>
+    RgbImage Decode(ReadOnlyMemory<byte> encoded);
+
     /// <summary>
     /// Decodes a mask image (white = regenerate) given at the source's size or the model's size and maps it through the
     /// fit of <paramref name="source"/>, to the model size.

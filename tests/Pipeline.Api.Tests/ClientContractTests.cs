@@ -171,6 +171,26 @@ public sealed class ClientContractTests : IAsyncLifetime
         Assert.Equal("input_empty", Assert.Single(error.FieldErrors).Code);
     }
 
+    [Fact]
+    public async Task SubmitBatch_CanvasBadSizes_BadRequestWithCanvasCodesOnTheirFields()
+    {
+        var error = await Assert.ThrowsAsync<PipelineApiException>(() => Client.SubmitBatchAsync(new BatchRequest
+        {
+            BatchId = "canvas-bad",
+            Jobs =
+            [
+                new JobRequest { JobId = "wide", Kind = JobKinds.Generation, Width = 96 },
+                new JobRequest { JobId = "out", Kind = JobKinds.Outpainting, SourceImageKey = "sha256:" + new string('0', 64), Extend = new CanvasExtend() },
+                new JobRequest { JobId = "join", Kind = JobKinds.Stitching, SourceImageKey = "sha256:" + new string('0', 64), JoinPixels = 4 },
+            ],
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Contains(error.FieldErrors, e => e is { Field: "jobs[0].width", Code: ContractErrorCodes.CanvasSizeInvalid });
+        Assert.Contains(error.FieldErrors, e => e is { Field: "jobs[1].extend", Code: ContractErrorCodes.ExtendInvalid });
+        Assert.Contains(error.FieldErrors, e => e is { Code: ContractErrorCodes.MissingSourceImage } && e.Field.StartsWith("jobs[2]", StringComparison.Ordinal));
+    }
+
     private ServiceProvider Services(string apiKey)
     {
         var services = new ServiceCollection();

@@ -121,6 +121,31 @@ public sealed class BadInputTests
         Assert.Contains("--help", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("31x32", "canvas_size_invalid")]
+    [InlineData("64x8", "canvas_size_invalid")]
+    [InlineData("512x512", "canvas_too_large")]
+    public async Task Generate_BadCanvasSize_Exit2(string size, string code) =>
+        AssertBadInput(await Cli.JobAsync(Cli.TempDirectory(), "generate", "--size", size), code);
+
+    [Fact]
+    public async Task Generate_SizeNotWxH_Exit2Usage()
+    {
+        var run = await Cli.JobAsync(Cli.TempDirectory(), "generate", "--size", "wide");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("WIDTHxHEIGHT", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outpaint_ExtendTooLarge_Exit2()
+    {
+        var dir = Cli.TempDirectory();
+        var source = Cli.WritePng(dir, "source.png", 32, 32);
+
+        AssertBadInput(await Cli.JobAsync(Path.Combine(dir, "out"), "outpaint", source, "--extend", "left=512"), "canvas_too_large");
+    }
+
     private static void AssertBadInput(CliRun run, string code)
     {
         Assert.True(run.ExitCode == ExitCodes.BadInput, run.ToString());

@@ -17,9 +17,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         Denoiser = new FakeDenoiser(N, CodebookSize);
         Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
         Images = new FakeImageCodec(Width, Height);
+        Canvas = new FakeCanvasCodec(Width / LatentWidth, LatentHeight, LatentWidth, CodebookSize);
         var pack = new EngineModelPack(PackName, "1.0-test", Width, Height, LatentHeight, LatentWidth, CodebookSize, Denoiser, Codec)
         {
             Budgets = budgets ?? StepBudgetPolicy.Default,
+            Canvas = Canvas,
         };
         Options = new EngineOptions { MaxBatch = maxBatch };
         Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance, meters);
@@ -28,6 +30,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public FakeDenoiser Denoiser { get; }
     public FakeVqCodec Codec { get; }
     public FakeImageCodec Images { get; }
+    public FakeCanvasCodec Canvas { get; }
     public EngineOptions Options { get; }
     public JobEngine Engine { get; }
 

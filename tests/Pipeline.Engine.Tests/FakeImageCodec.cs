@@ -34,6 +34,25 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
         return new FittedImage(new RgbImage(targetWidth, targetHeight, rgb), FitTransform.Create(targetWidth, targetHeight, targetWidth, targetHeight));
     }
 
+    /// <summary>Canvas sources: byte 0 is the width, byte 1 the height, pixel i has every channel byte 2 + i mod (length − 2).</summary>
+    public RgbImage Decode(ReadOnlyMemory<byte> encoded)
+    {
+        var bytes = encoded.Span;
+        if (bytes[0] == Undecodable)
+        {
+            throw new ImageInputException(ContractErrorCodes.ImageUndecodable, "the source image is not a PNG or JPEG");
+        }
+
+        var (w, h) = (bytes[0], bytes[1]);
+        var rgb = new byte[3 * w * h];
+        for (var i = 0; i < rgb.Length; i++)
+        {
+            rgb[i] = bytes[2 + (i / 3 % (bytes.Length - 2))];
+        }
+
+        return new RgbImage(w, h, rgb);
+    }
+
     public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         var mask = new bool[width * height];

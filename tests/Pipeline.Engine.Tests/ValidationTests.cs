@@ -19,7 +19,7 @@ public class ValidationTests
             { generation with { TopK = 17 }, "top_k_out_of_range", "got 17" },
             { generation with { ModelPack = "nope" }, "unknown_model", "unknown model pack 'nope'; available: fake-4x4" },
             { generation with { Order = (UnmaskOrder)9 }, "unknown_order", "order must be one of reference, exact-k, confidence; got '9'" },
-            { generation with { Kind = (JobKind)7 }, "unknown_kind", "kind must be one of generation, variation, inpainting; got '7'" },
+            { generation with { Kind = (JobKind)7 }, "unknown_kind", "kind must be one of generation, variation, inpainting, outpainting, stitching; got '7'" },
             { generation with { Priority = (PriorityClass)5 }, "unknown_priority", "priority must be one of interactive, standard, bulk; got '5'" },
             { generation with { JobId = " " }, "invalid_job_id", "jobId must match" },
             { generation with { JobId = "../up" }, "invalid_job_id", "jobId must match" },

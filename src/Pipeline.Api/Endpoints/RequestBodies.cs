@@ -68,7 +68,9 @@ internal static class RequestBodies
             .ConfigureAwait(false);
         var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", ImageRole.Mask, intake, errors, context.RequestAborted)
             .ConfigureAwait(false);
-        return request with { SourceImageKey = source, MaskImageKey = mask };
+        var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", inputs, errors, context.RequestAborted)
+            .ConfigureAwait(false);
+        return request with { SourceImageKey = source, MaskImageKey = mask, SecondImageKey = second };
     }
 
     private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake,

@@ -30,6 +30,8 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             .ConfigureAwait(false);
         var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", ImageRole.Mask, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
+        var secondKey = await InlineAsync(request.SecondImage, request.SecondImageKey, "secondImage", errors, fieldPrefix, cancellationToken)
+            .ConfigureAwait(false);
         if (request.Kind is null)
         {
             errors.Add(fieldPrefix + "kind", ContractErrorCodes.UnknownKind, $"kind is required: one of {string.Join(", ", JobKinds.All)}");
@@ -52,6 +54,13 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             MaskImageKey = maskKey,
             MaskRectangles = request.MaskRectangles,
             FeatherPixels = request.FeatherPixels,
+            Width = request.Width,
+            Height = request.Height,
+            Stride = request.Stride,
+            Extend = request.Extend,
+            SecondImageKey = secondKey,
+            JoinPixels = request.JoinPixels,
+            Vertical = request.Vertical,
             CallbackUrl = request.CallbackUrl,
             SubmittedAt = time.GetUtcNow(),
         };

@@ -31,8 +31,9 @@ internal static class DemoCommand
         var steps = new Option<int?>("--steps") { Description = "Sampling steps. Default from the pack", HelpName = "N" };
         var command = new Command("demo", """
             Run every job kind on the default pack and write what came out: generations, then variations (three
-            strengths) and inpaints (centre, left half, border = outpainting) of a few of them, with contact sheets and
-            a summary.json of timings.
+            strengths) and inpaints (centre, left half, border) of a few of them, then canvases larger than the model
+            (a wide generation, an outpaint that extends the frame, a stitch of two sources), with contact sheets
+            (generations.png, edits.png, canvas.png) and a summary.json of timings.
 
             Examples:
               pipeline demo
@@ -84,15 +85,20 @@ internal static class DemoCommand
                 (_, r) => ResultWriter.Write(Path.Combine(outDirectory, r.Metadata.Kind), r), cancellationToken).ConfigureAwait(false);
             RunReport.ReportFailures(console, edited);
 
+            var canvases = await runner.RunAsync("canvas", CanvasDemo.Jobs(pack, sources, seed + 3000, steps), (_, r) =>
+                ResultWriter.Write(Path.Combine(outDirectory, "canvas"), r), cancellationToken).ConfigureAwait(false);
+            RunReport.ReportFailures(console, canvases);
+
             WriteSheets(outDirectory, generated, sources, edited);
-            var summary = Summary(pack, session, generated, edited, sources.Count);
+            CanvasDemo.WriteSheet(outDirectory, canvases);
+            var summary = Summary(pack, session, generated, edited, canvases, sources.Count);
             ResultWriter.WriteAtomically(Path.Combine(outDirectory, "summary.json"), JsonSerializer.SerializeToUtf8Bytes(summary, CliJson.Options));
 
-            var total = generated.Succeeded.Count() + edited.Succeeded.Count();
+            var total = generated.Succeeded.Count() + edited.Succeeded.Count() + canvases.Succeeded.Count();
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo on {pack.Name} {pack.Engine.Version}: {generated.Succeeded.Count()} generations ({Rate(generated):F2} images/s), " +
-                $"{edited.Succeeded.Count()} variations + inpaints ({Rate(edited):F2} images/s); {total} images, contact sheets and summary.json in {outDirectory}"));
-            return Math.Max(generated.ExitCode, edited.ExitCode);
+                $"{edited.Succeeded.Count()} variations + inpaints ({Rate(edited):F2} images/s), {canvases.Succeeded.Count()} canvases; {total} images, contact sheets and summary.json in {outDirectory}"));
+            return Math.Max(Math.Max(generated.ExitCode, edited.ExitCode), canvases.ExitCode);
         }
     }
 
@@ -133,17 +139,19 @@ internal static class DemoCommand
         ContactSheets.Write(Path.Combine(outDirectory, "edits.png"), cells, perSource + 1);
     }
 
-    private static object Summary(LoadedPack pack, CliSession session, JobRunOutcome generated, JobRunOutcome edited, int sources) => new
+    private static object Summary(LoadedPack pack, CliSession session, JobRunOutcome generated, JobRunOutcome edited, JobRunOutcome canvases,
+        int sources) => new
     {
         pack = pack.Name,
         version = pack.Engine.Version,
         provider = pack.Pack.ActiveProvider.ToString().ToLowerInvariant(),
         createdAt = DateTimeOffset.UtcNow,
         sources,
-        phases = new[] { Phase("generation", generated), Phase("variation+inpainting", edited) },
-        files = generated.Succeeded.Concat(edited.Succeeded).Select(r => $"{r.Metadata.Kind}/{r.JobId}.png").ToArray(),
-        sheets = new[] { "generations.png", "edits.png" },
-        failures = generated.FailedCount + edited.FailedCount,
+        phases = new[] { Phase("generation", generated), Phase("variation+inpainting", edited), Phase("canvas", canvases) },
+        files = generated.Succeeded.Concat(edited.Succeeded).Select(r => $"{r.Metadata.Kind}/{r.JobId}.png")
+            .Concat(canvases.Succeeded.Select(r => $"canvas/{r.JobId}.png")).ToArray(),
+        sheets = canvases.Succeeded.Any() ? new[] { "generations.png", "edits.png", "canvas.png" } : new[] { "generations.png", "edits.png" },
+        failures = generated.FailedCount + edited.FailedCount + canvases.FailedCount,
         searched = session.SearchDirectories,
     };
 

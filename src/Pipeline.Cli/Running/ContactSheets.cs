@@ -7,12 +7,15 @@ internal static class ContactSheets
 {
     private const int MinimumCell = 96;
 
-    /// <summary>Writes a sheet of <paramref name="pngs"/> (null entries leave a blank cell) to <paramref name="path"/>.</summary>
-    public static void Write(string path, IReadOnlyList<byte[]?> pngs, int columns)
+    /// <summary>
+    /// Writes a sheet of <paramref name="pngs"/> (null entries leave a blank cell) to <paramref name="path"/>; the first image is
+    /// enlarged to at least <paramref name="minimumCell"/> pixels on its longer side (default 96), the others by the same factor.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<byte[]?> pngs, int columns, int minimumCell = MinimumCell)
     {
         var images = pngs.Select(p => p is null ? null : ImageReader.Read(p)).ToList();
         var first = images.FirstOrDefault(i => i is not null) ?? throw new ArgumentException("no images for a contact sheet", nameof(pngs));
-        var scale = Math.Max(1, MinimumCell / Math.Max(first.Width, first.Height));
+        var scale = Math.Max(1, minimumCell / Math.Max(first.Width, first.Height));
         var cells = images.Select(i => Enlarge(i ?? RgbImage.Filled(first.Width, first.Height, 255, 255, 255), scale)).ToList();
         ResultWriter.WriteAtomically(path, PngWriter.Encode(ContactSheet.Compose(cells, columns, padding: 4)));
     }

@@ -16,6 +16,7 @@ public sealed class EngineJobFactory(IInputStore inputs)
         ArgumentNullException.ThrowIfNull(message);
         var source = await LoadAsync(message.SourceImageKey, "sourceImageKey", cancellationToken).ConfigureAwait(false);
         var mask = await LoadAsync(message.MaskImageKey, "maskImageKey", cancellationToken).ConfigureAwait(false);
+        var second = await LoadAsync(message.SecondImageKey, "secondImageKey", cancellationToken).ConfigureAwait(false);
         return new EngineJob
         {
             JobId = message.JobId,
@@ -32,6 +33,13 @@ public sealed class EngineJobFactory(IInputStore inputs)
             MaskImage = mask,
             MaskRectangles = message.MaskRectangles ?? [],
             FeatherPixels = message.FeatherPixels,
+            CanvasWidth = message.Width,
+            CanvasHeight = message.Height,
+            CanvasStride = message.Stride,
+            Extend = message.Extend,
+            SecondImage = second,
+            JoinPixels = message.JoinPixels,
+            Vertical = message.Vertical ?? false,
         };
     }
 
