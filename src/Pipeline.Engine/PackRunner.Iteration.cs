@@ -103,6 +103,7 @@ internal sealed partial class PackRunner
 
         var rows = _batch.Count;
         var skipped = _active.Count - rows;
+        _clock.Lap(LoopPhase.Plan);
         var started = _time.GetTimestamp();
         var forwarded = rows > 0 && TryBatch("forward",
             () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v)));
@@ -112,6 +113,7 @@ internal sealed partial class PackRunner
         }
 
         var stepped = _time.GetTimestamp();
+        _clock.Lap(LoopPhase.Forward);
         if (_metrics is not null)
         {
             if (forwarded)
@@ -150,6 +152,7 @@ internal sealed partial class PackRunner
         }
 
         _active.RemoveRange(keep, _active.Count - keep);
+        _clock.Lap(LoopPhase.Apply);
         if (_batch.Count > 0)
         {
             DecodeFinished();
@@ -204,7 +207,9 @@ internal sealed partial class PackRunner
             (_batch[i].DecodeStartedAt, _batch[i].DecodeRows) = (started, count);
         }
 
-        if (!TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage))))
+        var decodedAll = TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage)));
+        _clock.Lap(LoopPhase.Decode);
+        if (!decodedAll)
         {
             return;
         }
@@ -234,6 +239,7 @@ internal sealed partial class PackRunner
         }
 
         _batch.Clear();
+        _clock.Lap(LoopPhase.Finish);
     }
 
     /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails.</summary>
