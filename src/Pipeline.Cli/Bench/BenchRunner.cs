@@ -23,7 +23,7 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
     private Variant[] _variants = [];
     private IAnsiConsole Console => session.Console.Ansi;
 
-    public async Task RunAsync(bool runReference, CancellationToken cancellationToken)
+    public async Task RunAsync(bool runReference, bool frontierOnly, CancellationToken cancellationToken)
     {
         using var other = LoadOtherPrecision();
         _variants = other is null
@@ -38,7 +38,14 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
         Console.WriteLine($"{CpuDescription.Describe()}; {CpuDescription.Load()} at start; pack load {pack.Pack.LoadTime.TotalSeconds:0.00} s (not in any images/s below)");
         Console.WriteLine("Ratios are the result; absolute times on shared machines are noise.");
         await FrontierAsync(runReference, cancellationToken).ConfigureAwait(false);
+        if (frontierOnly)
+        {
+            Console.WriteLine($"{CpuDescription.Load()} at the end.");
+            return;
+        }
+
         RawForwardTable(cancellationToken);
+        await LayoutTableAsync(cancellationToken).ConfigureAwait(false);
         await EngineTableAsync(cancellationToken).ConfigureAwait(false);
         await BatchedTableAsync(cancellationToken).ConfigureAwait(false);
         if (runReference)
