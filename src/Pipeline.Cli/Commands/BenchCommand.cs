@@ -30,6 +30,7 @@ internal static class BenchCommand
                 at 64 steps (goal ≥ 10x). A pack without frontier.json gets the default vs reference line, FD unknown;
               - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32, fp32 and int8 side by side when the
                 pack has an int8 denoiser;
+              - the CPU thread layout: one denoiser session vs one per core on split rows (--denoiser-sessions);
               - engine generation at 8, 16, 32, 64 steps vs the raw time of exactly the forwards and decodes it ran
                 (overhead; goal ≤ 5%);
               - batched (max batch 16, 32) vs one job at a time on the same jobs;
