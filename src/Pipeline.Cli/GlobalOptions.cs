@@ -22,6 +22,8 @@ internal static class GlobalOptions
 
     public static Option<DenoiserPrecision> Precision { get; } = CreatePrecision();
 
+    public static Option<int> DenoiserSessions { get; } = CreateDenoiserSessions();
+
     public static Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Log more (debug level) to stderr; the default is warnings and errors only",
@@ -36,6 +38,7 @@ internal static class GlobalOptions
         command.Options.Add(Provider);
         command.Options.Add(Threads);
         command.Options.Add(Precision);
+        command.Options.Add(DenoiserSessions);
     }
 
     public static GlobalSettings Read(ParseResult result) => new(
@@ -43,7 +46,8 @@ internal static class GlobalOptions
         result.GetValue(Provider),
         result.GetValue(Threads),
         result.GetValue(Verbose),
-        result.GetValue(Precision));
+        result.GetValue(Precision),
+        result.GetValue(DenoiserSessions));
 
     private static Option<ExecutionProvider> CreateProvider()
     {
@@ -108,6 +112,25 @@ internal static class GlobalOptions
         return option;
     }
 
+    private static Option<int> CreateDenoiserSessions()
+    {
+        var option = new Option<int>("--denoiser-sessions")
+        {
+            Description = "CPU thread layout: split each denoiser forward's rows over N sessions sharing the threads (1 = one session with all; `pipeline bench` measures both)",
+            Recursive = true,
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                r.AddError("--denoiser-sessions must be between 1 and 64");
+            }
+        });
+        return option;
+    }
+
     private static ExecutionProvider Fail(System.CommandLine.Parsing.ArgumentResult r, string message)
     {
         r.AddError(message);
@@ -117,8 +140,11 @@ internal static class GlobalOptions
 
 /// <summary>The global options of one invocation.</summary>
 internal sealed record GlobalSettings(string? ModelsDirectory, ExecutionProvider Provider, int Threads, bool Verbose,
-    DenoiserPrecision Precision = DenoiserPrecision.Float32)
+    DenoiserPrecision Precision = DenoiserPrecision.Float32, int DenoiserSessions = 1)
 {
-    /// <summary>How packs are loaded: provider, threads and denoiser precision.</summary>
-    public InferenceOptions Inference => new() { Provider = Provider, IntraOpThreads = Threads, DenoiserPrecision = Precision };
+    /// <summary>How packs are loaded: provider, threads, denoiser precision and thread layout.</summary>
+    public InferenceOptions Inference => new()
+    {
+        Provider = Provider, IntraOpThreads = Threads, DenoiserPrecision = Precision, DenoiserSessions = DenoiserSessions,
+    };
 }

@@ -97,6 +97,9 @@ public sealed class JobEngine : IJobEngine, IAsyncDisposable
         }
     }
 
+    /// <summary>Where the pack loops' time went so far, all packs together (the bench's per-image breakdown).</summary>
+    public EngineLoopTimes LoopTimes() => StartedRunners().Aggregate(EngineLoopTimes.Zero, (sum, r) => sum + r.LoopTimes);
+
     /// <summary>The pack loops started so far (for the slot gauges).</summary>
     private IEnumerable<PackRunner> StartedRunners() => _runners.Values.Where(r => r.IsValueCreated).Select(r => r.Value);
 

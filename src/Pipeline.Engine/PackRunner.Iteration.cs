@@ -117,6 +117,7 @@ internal sealed partial class PackRunner
         }
 
         var skipped = _active.Count - _batch.Count;
+        _clock.Lap(LoopPhase.Plan);
         var started = _time.GetTimestamp();
         var forwarded = rows > 0 && TryBatch("forward",
             () => _pack.Denoiser.Forward(_tokens.AsSpan(0, rows * _n), rows, _logits.AsSpan(0, rows * _n * _v)));
@@ -126,6 +127,7 @@ internal sealed partial class PackRunner
         }
 
         var stepped = _time.GetTimestamp();
+        _clock.Lap(LoopPhase.Forward);
         if (_metrics is not null)
         {
             if (forwarded)
@@ -170,6 +172,7 @@ internal sealed partial class PackRunner
         }
 
         _active.RemoveRange(keep, _active.Count - keep);
+        _clock.Lap(LoopPhase.Apply);
         if (_batch.Count > 0)
         {
             DecodeFinished();
@@ -224,7 +227,9 @@ internal sealed partial class PackRunner
             (_batch[i].DecodeStartedAt, _batch[i].DecodeRows) = (started, count);
         }
 
-        if (!TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage))))
+        var decodedAll = TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage)));
+        _clock.Lap(LoopPhase.Decode);
+        if (!decodedAll)
         {
             return;
         }
@@ -254,6 +259,7 @@ internal sealed partial class PackRunner
         }
 
         _batch.Clear();
+        _clock.Lap(LoopPhase.Finish);
     }
 
     /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails.</summary>

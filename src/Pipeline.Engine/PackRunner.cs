@@ -47,6 +47,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
     private float[] _logits;
     private readonly float[] _pixels;
     private readonly Task _loop;
+    private readonly LoopClock _clock = new();
 
     public PackRunner(EngineModelPack pack, IImageCodec images, EngineOptions options, EngineLoad load, TimeProvider time, ILogger logger,
         EngineMetrics? metrics)
@@ -78,6 +79,9 @@ internal sealed partial class PackRunner : IAsyncDisposable
 
     /// <summary>Slots (forward rows) held now by admitted or sampling jobs, a canvas holding one per window; read by the metrics collector from any thread.</summary>
     public int SlotsBusy => Volatile.Read(ref _slotsBusy);
+
+    /// <summary>Where this loop's time went so far (any thread).</summary>
+    public EngineLoopTimes LoopTimes => _clock.Snapshot();
 
     /// <summary>This pack's metric tags.</summary>
     public PackTags Tags { get; }
@@ -138,7 +142,9 @@ internal sealed partial class PackRunner : IAsyncDisposable
             {
                 if (_active.Count == 0 && !HasWaiting())
                 {
+                    _clock.Mark();
                     await _wake.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    _clock.Lap(LoopPhase.Idle);
                     continue;
                 }
 
@@ -164,10 +170,14 @@ internal sealed partial class PackRunner : IAsyncDisposable
 
     private void RunIteration()
     {
+        _clock.Mark();
         DropCanceled();
         Admit();
+        _clock.Lap(LoopPhase.Admission);
         StartAdmitted();
+        _clock.Lap(LoopPhase.Encode);
         Step();
+        _clock.Iterated();
     }
 
     private bool HasWaiting()

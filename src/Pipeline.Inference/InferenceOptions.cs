@@ -22,6 +22,14 @@ public sealed record InferenceOptions
     [Range(0, 1024)]
     public int IntraOpThreads { get; init; }
 
+    /// <summary>
+    /// CPU thread layout of the denoiser: how many sessions share a forward's rows, each running its part at the same
+    /// time on <see cref="IntraOpThreads"/> (or one per core) divided by this count, at least 1. Default 1 (one session
+    /// with every thread). 2 on 2 cores = two 1-thread sessions on half batches. The CUDA provider always uses 1.
+    /// </summary>
+    [Range(1, 64)]
+    public int DenoiserSessions { get; init; } = 1;
+
     /// <summary>Threads across independent operators (CPU); 0 lets ONNX Runtime choose. Default 0.</summary>
     [Range(0, 1024)]
     public int InterOpThreads { get; init; }

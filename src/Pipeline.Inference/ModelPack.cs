@@ -22,7 +22,7 @@ public sealed class ModelPack : IDisposable
     private readonly SessionFactory _sessions;
 
     private ModelPack(string directory, ModelPackManifest manifest, ExecutionProvider provider, DenoiserPrecision precision, SessionFactory sessions,
-        OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser, TimeSpan loadTime)
+        OnnxGraph encoder, OnnxGraph decoder, OnnxGraph denoiser, TimeSpan loadTime, OnnxGraph[]? denoiserParts = null)
     {
         LoadTime = loadTime;
         Directory = directory;
@@ -30,10 +30,12 @@ public sealed class ModelPack : IDisposable
         ActiveProvider = provider;
         DenoiserPrecision = precision;
         _sessions = sessions;
-        _graphs = [encoder, decoder, denoiser];
+        _graphs = [encoder, decoder, denoiser, .. denoiserParts ?? []];
         VqCodec = new OnnxVqCodec(encoder, decoder, manifest);
         Codec = VqCodec;
-        Denoiser = new OnnxDenoiser(denoiser, manifest);
+        Denoiser = denoiserParts is { Length: > 1 }
+            ? new SplitDenoiser([.. denoiserParts.Select(g => new OnnxDenoiser(g, manifest))])
+            : new OnnxDenoiser(denoiser, manifest);
     }
 
     /// <summary>The pack folder (absolute).</summary>
@@ -110,7 +112,12 @@ public sealed class ModelPack : IDisposable
                     string.Join(Environment.NewLine + "- ", errors));
             }
 
-            var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2], stopwatch.Elapsed);
+            // The thread layout (InferenceOptions.DenoiserSessions): on CPU, the denoiser's forward split over that many
+            // sessions with the threads shared out; the pack's own denoiser session stays for the checks above.
+            var parts = provider == ExecutionProvider.Cpu && sessions.DenoiserSessions > 1
+                ? sessions.CreateSplit(paths[2], sessions.DenoiserSessions).Select(s => new OnnxGraph(s, specs[2])).ToArray()
+                : null;
+            var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2], stopwatch.Elapsed, parts);
             Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, (long)pack.LoadTime.TotalMilliseconds);
             return pack;
         }

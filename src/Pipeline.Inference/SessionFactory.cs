@@ -17,6 +17,9 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     /// <summary>The provider asked for, for messages.</summary>
     public ExecutionProvider Requested => options.Provider;
 
+    /// <summary>Sessions that share a denoiser forward on CPU (<see cref="InferenceOptions.DenoiserSessions"/>).</summary>
+    public int DenoiserSessions => Math.Max(1, options.DenoiserSessions);
+
     /// <summary>Which denoiser graph packs load.</summary>
     public DenoiserPrecision DenoiserPrecision => options.DenoiserPrecision;
 
@@ -59,14 +62,24 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     public InferenceSession[] CreateOn(IReadOnlyList<string> modelPaths, ExecutionProvider active) =>
         CreateAll(modelPaths, cuda: active == ExecutionProvider.Cuda);
 
-    private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda)
+    /// <summary>
+    /// CPU sessions of one graph for <see cref="SplitDenoiser"/>: <paramref name="count"/> of them, the intra-op threads
+    /// (the configured count, or one per core) divided between them. The caller owns and disposes them.
+    /// </summary>
+    public InferenceSession[] CreateSplit(string modelPath, int count)
+    {
+        var threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
+        return CreateAll(Enumerable.Repeat(modelPath, count).ToArray(), cuda: false, Math.Max(1, threads / count));
+    }
+
+    private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda, int? intraOpThreads = null)
     {
         // The session options are only read while sessions are created; ONNX Runtime copies what it needs.
         using var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
+            IntraOpNumThreads = intraOpThreads ?? options.IntraOpThreads,
             InterOpNumThreads = options.InterOpThreads,
         };
         if (!options.AllowSpinning)

@@ -14,7 +14,7 @@ namespace Pipeline.Cli.Bench;
 /// denoiser, the raw-forward and reference tables measure both denoiser graphs (fp32 and int8) in the same run; the
 /// engine and batching tables run the precision the session asked for (--precision).
 /// </summary>
-internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan plan, Action<string> status)
+internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, BenchPlan plan, Action<string> status)
 {
     private const double OverheadGoalPercent = 5;
     private const double ReferenceGoal = 4;
@@ -23,7 +23,7 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
     private Variant[] _variants = [];
     private IAnsiConsole Console => session.Console.Ansi;
 
-    public async Task RunAsync(bool runReference, CancellationToken cancellationToken)
+    public async Task RunAsync(bool runReference, bool frontierOnly, CancellationToken cancellationToken)
     {
         using var other = LoadOtherPrecision();
         _variants = other is null
@@ -35,14 +35,25 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             $"codebook {pack.Engine.CodebookSize}; provider {pack.Pack.ActiveProvider}, threads {(session.Settings.Threads == 0 ? "auto" : Str(session.Settings.Threads))}; " +
             $"denoiser {_primary.Label}{(other is null ? " (the pack has no int8 denoiser)" : $" (+ {Label(other)} in the forward and reference tables)")}; " +
             $"mode {plan.Mode}, {Environment.ProcessorCount} cores"));
+        Console.WriteLine($"{CpuDescription.Describe()}; {CpuDescription.Load()} at start; pack load {pack.Pack.LoadTime.TotalSeconds:0.00} s (not in any images/s below)");
         Console.WriteLine("Ratios are the result; absolute times on shared machines are noise.");
+        await FrontierAsync(runReference, cancellationToken).ConfigureAwait(false);
+        if (frontierOnly)
+        {
+            Console.WriteLine($"{CpuDescription.Load()} at the end.");
+            return;
+        }
+
         RawForwardTable(cancellationToken);
+        await LayoutTableAsync(cancellationToken).ConfigureAwait(false);
         await EngineTableAsync(cancellationToken).ConfigureAwait(false);
         await BatchedTableAsync(cancellationToken).ConfigureAwait(false);
         if (runReference)
         {
             await ReferenceTableAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        Console.WriteLine($"{CpuDescription.Load()} at the end.");
     }
 
     // The pack again at the other denoiser precision, when it has both graphs (disposed by the caller).
@@ -239,8 +250,11 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             + "forward which positions unmask), which is where its lower count comes from.");
     }
 
-    /// <summary>The jobs once at 1 step (warm-up: ONNX Runtime's first call at each batch shape), then <paramref name="repeats"/> timed runs; the fastest counts.</summary>
-    private async Task<EngineRun> RunEngineAsync(Variant variant, int jobs, int steps, int maxBatch, UnmaskOrder? order, int repeats, CancellationToken cancellationToken)
+    /// <summary>
+    /// The jobs once at 1 step (warm-up: ONNX Runtime's first call at each batch shape), then <paramref name="repeats"/> timed runs;
+    /// the fastest counts. Null <paramref name="steps"/> and <paramref name="order"/> take the pack's defaults, as a job naming none does.
+    /// </summary>
+    private async Task<EngineRun> RunEngineAsync(Variant variant, int jobs, int? steps, int maxBatch, UnmaskOrder? order, int repeats, CancellationToken cancellationToken)
     {
         // Budgets: the recorded pack carries the ones session.Packs gave it (the manifest's, for a local run).
         var engine = EngineFactory.Create(variant.Recorded, CliSession.LocalRun(maxBatch), TimeProvider.System, session.Loggers);
@@ -251,12 +265,16 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
             for (var i = 0; i < Math.Max(1, repeats); i++)
             {
                 variant.Recorded.Reset();
+                var loopBefore = engine.LoopTimes();
                 var started = Stopwatch.GetTimestamp();
-                await RunJobsAsync(engine, jobs, steps, 0, order, cancellationToken).ConfigureAwait(false);
+                var results = await RunJobsAsync(engine, jobs, steps, 0, order, cancellationToken).ConfigureAwait(false);
                 var wall = Stopwatch.GetElapsedTime(started);
+                var loop = engine.LoopTimes() - loopBefore;
                 if (best is null || wall < best.Wall)
                 {
-                    best = new EngineRun(wall, [.. variant.Recorded.Denoiser.Batches], [.. variant.Recorded.Codec.DecodeBatches], variant.Recorded.Codec.DecodeElapsed);
+                    var metadata = results[0].Metadata;
+                    best = new EngineRun(wall, [.. variant.Recorded.Denoiser.Batches], [.. variant.Recorded.Codec.DecodeBatches], variant.Recorded.Codec.DecodeElapsed,
+                        loop, jobs, maxBatch, UnmaskOrders.Parse(metadata.Order) ?? UnmaskOrder.Reference, metadata.StepsUsed);
                 }
             }
 
@@ -264,7 +282,7 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
         }
     }
 
-    private Task<EngineResult[]> RunJobsAsync(JobEngine engine, int jobs, int steps, long seed, UnmaskOrder? order, CancellationToken cancellationToken) =>
+    private Task<EngineResult[]> RunJobsAsync(JobEngine engine, int jobs, int? steps, long seed, UnmaskOrder? order, CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, jobs).Select(i => engine.RunAsync(
             new EngineJob { JobId = $"bench-{seed + i}", Kind = JobKind.Generation, ModelPack = pack.Name, Seed = seed + i, Steps = steps, Order = order },
             cancellationToken: cancellationToken)));
@@ -292,5 +310,10 @@ internal sealed class BenchRunner(CliSession session, LoadedPack pack, BenchPlan
         public RawTimer Raw { get; } = new(engine, largestBatch);
     }
 
-    private sealed record EngineRun(TimeSpan Wall, int[] ForwardBatches, int[] DecodeBatches, TimeSpan DecodeTime);
+    /// <summary>One measured engine run: its wall time, the model calls it made, its loop's phase clock and the settings the jobs got.</summary>
+    private sealed record EngineRun(TimeSpan Wall, int[] ForwardBatches, int[] DecodeBatches, TimeSpan DecodeTime, EngineLoopTimes Loop, int Jobs, int MaxBatch,
+        UnmaskOrder Order, int StepsUsed)
+    {
+        public string OrderName => UnmaskOrders.Name(Order);
+    }
 }

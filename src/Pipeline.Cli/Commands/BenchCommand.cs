@@ -17,10 +17,20 @@ internal static class BenchCommand
             Description = "Paper scale: the random-init paper pack (24x512 transformer, 256 tokens, 256 px), few steps, small batches",
         };
         var noReference = new Option<bool>("--no-reference") { Description = "Skip the comparison with the Python reference sampler" };
+        var frontierOnly = new Option<bool>("--frontier-only")
+        {
+            Description = "Only the headline: the breakdown at the pack's default, the frontier and the ratio at equal-or-better FD (no raw, overhead or batching tables)",
+        };
         var command = new Command("bench", """
             Measure speed as ratios side by side in one run, on one pack:
+              - the headline: where one image's time goes at the pack's default settings (the engine loop's phase
+                clock); every point of the pack's frontier.json (FD from the pack's evaluator) with its images/s
+                measured now, end to end on our side, sampling only on the reference's; for each reference point the
+                fastest of our points at equal-or-better FD and the speed-up; and the pack's default vs the reference
+                at 64 steps (goal ≥ 10x). A pack without frontier.json gets the default vs reference line, FD unknown;
               - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32, fp32 and int8 side by side when the
                 pack has an int8 denoiser;
+              - the CPU thread layout: one denoiser session vs one per core on split rows (--denoiser-sessions);
               - engine generation at 8, 16, 32, 64 steps vs the raw time of exactly the forwards and decodes it ran
                 (overhead; goal ≤ 5%);
               - batched (max batch 16, 32) vs one job at a time on the same jobs;
@@ -34,8 +44,9 @@ internal static class BenchCommand
               pipeline bench
               pipeline bench --quick --model tiny-test --models tests/fixtures
               pipeline bench --paper --provider cpu
+              pipeline bench --frontier-only
             """);
-        foreach (Option option in (Option[])[model, quick, paper, noReference])
+        foreach (Option option in (Option[])[model, quick, paper, noReference, frontierOnly])
         {
             command.Options.Add(option);
         }
@@ -68,14 +79,15 @@ internal static class BenchCommand
 
                 var pack = session.ResolvePack(name);
                 var withReference = !r.GetValue(noReference);
+                var onlyFrontier = r.GetValue(frontierOnly);
                 if (console.IsTerminal)
                 {
                     await console.Ansi.Status().StartAsync("bench", context =>
-                        new BenchRunner(session, pack, plan, s => context.Status(Markup.Escape(s))).RunAsync(withReference, ct)).ConfigureAwait(false);
+                        new BenchRunner(session, pack, plan, s => context.Status(Markup.Escape(s))).RunAsync(withReference, onlyFrontier, ct)).ConfigureAwait(false);
                 }
                 else
                 {
-                    await new BenchRunner(session, pack, plan, s => console.Out.WriteLine($"... {s}")).RunAsync(withReference, ct).ConfigureAwait(false);
+                    await new BenchRunner(session, pack, plan, s => console.Out.WriteLine($"... {s}")).RunAsync(withReference, onlyFrontier, ct).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Ok;
