@@ -16,7 +16,8 @@ public interface IImageCodec
     FittedImage DecodeAndFit(ReadOnlyMemory<byte> encoded, int width, int height);
 
     /// <summary>Decodes <paramref name="encoded"/> within the size limits at its own size (canvas jobs place sources unresized).</summary>
-    RgbImage Decode(ReadOnlyMemory<byte> encoded);
+    /// <param name="what">How messages name the input ("source image", "mask", "upload").</param>
+    RgbImage Decode(ReadOnlyMemory<byte> encoded, string what = "source image");
 
     /// <summary>
     /// Decodes a mask image (white = regenerate) given at the source's size or the model's size and maps it through the

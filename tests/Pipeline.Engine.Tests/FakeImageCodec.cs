@@ -35,7 +35,7 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
     }
 
     /// <summary>Canvas sources: byte 0 is the width, byte 1 the height, pixel i has every channel byte 2 + i mod (length − 2).</summary>
-    public RgbImage Decode(ReadOnlyMemory<byte> encoded)
+    public RgbImage Decode(ReadOnlyMemory<byte> encoded, string what = "source image")
     {
         var bytes = encoded.Span;
         if (bytes[0] == Undecodable)

@@ -68,7 +68,7 @@ internal static class RequestBodies
             .ConfigureAwait(false);
         var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", ImageRole.Mask, intake, errors, context.RequestAborted)
             .ConfigureAwait(false);
-        var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", inputs, errors, context.RequestAborted)
+        var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", ImageRole.Source, intake, errors, context.RequestAborted)
             .ConfigureAwait(false);
         return request with { SourceImageKey = source, MaskImageKey = mask, SecondImageKey = second };
     }

@@ -30,7 +30,7 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             .ConfigureAwait(false);
         var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", ImageRole.Mask, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
-        var secondKey = await InlineAsync(request.SecondImage, request.SecondImageKey, "secondImage", errors, fieldPrefix, cancellationToken)
+        var secondKey = await InlineAsync(request.SecondImage, request.SecondImageKey, "secondImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
         if (request.Kind is null)
         {

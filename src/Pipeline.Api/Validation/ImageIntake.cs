@@ -85,6 +85,12 @@ public sealed class ImageIntake(IInputStore inputs, IOptions<InputValidationOpti
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(errors);
+        if (job.SecondImageKey is { } secondKey && !_images.ContainsKey(secondKey)
+            && !await inputs.ExistsAsync(secondKey, cancellationToken).ConfigureAwait(false))
+        {
+            NotFound(fieldPrefix + "secondImageKey", secondKey, errors);
+        }
+
         if (job.SourceImageKey is not { } sourceKey || job.Kind == JobKinds.Generation)
         {
             return;
