@@ -165,6 +165,21 @@ public sealed class DoorValidationTests : IAsyncLifetime
         Assert.Contains(ContractErrorCodes.StepsOutOfRange, answer.Codes);
     }
 
+    [Fact]
+    public async Task Batch_OneInlineImageInManyJobs_DecodedAndStoredOnce()
+    {
+        var image = Convert.ToBase64String(ValidImages.Png(40, 40, variant: 3));
+
+        var answer = await Door.SendAsync(_http, "/v1/batches", JsonContent.Create(new
+        {
+            batchId = "same-image",
+            jobs = Enumerable.Range(0, 5).Select(i => new { kind = "variation", sourceImage = image, seed = i }).ToArray(),
+        }));
+
+        Assert.True(answer.Status == HttpStatusCode.Accepted, answer.ToString());
+        Assert.Equal(1, _api.Inputs.Puts);
+    }
+
     /// <summary>Null when <paramref name="answer"/> is right for <paramref name="row"/>, else what is wrong.</summary>
     private static string? Judge(CorpusCase row, Door.Answer answer, HttpStatusCode[] accepted)
     {

@@ -20,6 +20,8 @@ namespace Pipeline.Api.Submission;
 public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time, JobSubmissionMetrics metrics)
 {
+    private readonly Dictionary<(string Base64, ImageRole Role), string> _inline = [];
+
     /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
     public async Task<SubmitJob?> ToMessageAsync(JobRequest request, string jobId, string? batchId, RequestErrors errors, string fieldPrefix,
         CancellationToken cancellationToken)
@@ -134,6 +136,12 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             return null;
         }
 
+        // A batch often repeats one inline image: decode and store it once per request.
+        if (_inline.TryGetValue((base64, role), out var known))
+        {
+            return known;
+        }
+
         byte[] bytes;
         try
         {
@@ -145,7 +153,13 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             return null;
         }
 
-        return await intake.AcceptAsync(bytes, role, fieldPrefix + field, errors, cancellationToken).ConfigureAwait(false);
+        var accepted = await intake.AcceptAsync(bytes, role, fieldPrefix + field, errors, cancellationToken).ConfigureAwait(false);
+        if (accepted is not null)
+        {
+            _inline[(base64, role)] = accepted;
+        }
+
+        return accepted;
     }
 }
 

@@ -20,7 +20,7 @@ public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, IJobSto
     /// <summary>The message of such a job: what happened and what to do, without the exception's text (that is logged).</summary>
     public const string FaultMessage =
         "The worker failed on its side on every attempt, not because of the job's input; submit the job again later. "
-        + "The cause is in the worker's log under this job id.";
+        + "The cause is in the worker's log (the retries of this job's message).";
 
     public async Task Consume(ConsumeContext<Fault<SubmitJob>> context)
     {
@@ -41,16 +41,13 @@ public sealed partial class SubmitJobFaultConsumer(JobOutcomes outcomes, IJobSto
             return;
         }
 
-        // The exception's text goes to the log, not into the job: the job's message is read by its submitter, and
-        // "System.NullReferenceException: Object reference not set…" tells them nothing they can act on.
-        LogFaultCause(logger, job.JobId, exception?.ExceptionType ?? "unknown", exception?.Message ?? "");
-        // JobOutcomes logs the failure (an error: retryable, the system's fault); MassTransit logged each retry and the fault.
+        // The exception's text stays in the log, not in the job: the job's message is read by its submitter, and
+        // "System.NullReferenceException: Object reference not set…" tells them nothing they can act on. MassTransit
+        // logged each retry and the fault with the exception; JobOutcomes logs the failure (one error line: retryable,
+        // the system's fault).
         await outcomes.FailedAsync(context, job, new JobFailure(InternalError, FaultMessage, Retryable: true), context.CancellationToken)
             .ConfigureAwait(false);
     }
-
-    [LoggerMessage(EventId = 91, Level = LogLevel.Error, Message = "Job {JobId} failed after every retry: {ExceptionType}: {ExceptionMessage}")]
-    private static partial void LogFaultCause(ILogger logger, string jobId, string exceptionType, string exceptionMessage);
 
     [LoggerMessage(EventId = 90, Level = LogLevel.Warning,
         Message = "A copy of job {JobId}'s message failed after every retry, but {Holder} holds the job's lease and runs it; the job is not failed")]
