@@ -15,6 +15,12 @@ The declared inputs/outputs become image [batch, 3, height, width] and token_ids
 every weight and every other node is untouched, so at the model's size the graphs compute what they did (checked
 bit for bit on ONNX Runtime by the Pipeline.Inference tests and by `pipeline pack verify` against the golden
 vectors). The manifest gets schemaVersion 2, the new shapes and SHA-256s. The denoiser is not touched.
+
+Canvas golden vectors (written by the same command, `--golden-only` for a pack already converted): the PyTorch
+VQGAN, rebuilt from the graphs' own weights, encodes two golden images side by side and decodes a seeded 9 x 13
+token grid (neither a multiple nor a square of the model's grid); golden.json gains `canvas.encoder.image`,
+`canvas.encoder.token_ids`, `canvas.decoder.token_ids` and `canvas.decoder.image`, checked against the dynamic ONNX
+graphs by the Pipeline.Inference tests (within the pack's decoder tolerance; ids exactly).
 """
 from __future__ import annotations
 
@@ -128,11 +134,97 @@ def convert_pack(pack: Path) -> dict:
     return manifest
 
 
+def vqgan_from_graphs(pack: Path, manifest: dict):
+    """The PyTorch VQGAN of a pack, its weights read back from vq_encoder.onnx and vq_decoder.onnx.
+
+    torch.onnx keeps parameter names ("vq.encoder.blocks.3.conv1.weight"), except GroupNorm's affine weight and
+    bias, which it folds into initializers feeding the norm's Mul and Add nodes: those are found by node name
+    ("/generator/blocks.3/norm1/Mul" -> generator.blocks.3.norm1.weight; when several norms hold equal values, as in
+    a randomly initialised pack, the exporter stores them once and passes them on through Identity nodes). Every parameter the forward pass uses must
+    be found (the unused conv_out of equal-width ResBlocks is the only one allowed missing).
+    """
+    import torch
+    from onnx import numpy_helper
+
+    from .export import _config
+    from .vqgan import VQAutoEncoder, VQGANConfig
+
+    vq = VQAutoEncoder(_config(VQGANConfig, manifest["provenance"]["architecture"]["vqgan"])).eval()
+    found = {}
+    for key in ("encoder", "decoder"):
+        graph = onnx.load(str(pack / manifest["graphs"][key]["file"])).graph
+        inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+        # Equal values are stored once and passed on through Identity nodes.
+        inits.update({n.output[0]: inits[n.input[0]] for n in graph.node if n.op_type == "Identity" and n.input[0] in inits})
+        found.update({name[3:]: a for name, a in inits.items() if name.startswith("vq.")})
+        for node in graph.node:
+            if node.op_type in ("Mul", "Add") and "/" in node.name:
+                for name in node.input:
+                    if name in inits:
+                        module = node.name.strip("/").rsplit("/", 1)[0].replace("/", ".")
+                        found[f"{module}.{'weight' if node.op_type == 'Mul' else 'bias'}"] = inits[name].reshape(-1)
+    state = vq.state_dict()
+    missing = [k for k in state if k not in found and ".conv_out." not in k]
+    if missing:
+        raise ValueError(f"weights not found in the graphs: {missing}")
+    vq.load_state_dict({k: torch.tensor(found[k]).reshape(state[k].shape) if k in found else state[k] for k in state})
+    return vq
+
+
+def write_canvas_golden(pack: Path) -> dict:
+    """Adds the canvas.* golden tensors (see the module docstring) to the pack's golden vectors."""
+    import numpy as np
+    import torch
+
+    manifest = json.loads((pack / "manifest.json").read_text())
+    vq = vqgan_from_graphs(pack, manifest)
+    folder = (pack / manifest["golden"]).parent
+    index_path = pack / manifest["golden"]
+    index = json.loads(index_path.read_text())
+
+    def read(name):
+        t = index["tensors"][name]
+        return np.fromfile(folder / t["file"], dtype=t["dtype"]).reshape(t["shape"])
+
+    images = read("encoder.image")
+    # The rebuilt model must reproduce the pack's own model-size golden outputs before it writes canvas ones.
+    with torch.no_grad():
+        same_ids = vq.encode_ids(torch.tensor(images)).numpy()
+        decoded = vq.decode_ids(torch.tensor(read("decoder.token_ids"))).numpy()
+    if not (same_ids == read("encoder.token_ids").reshape(same_ids.shape)).all():
+        raise ValueError("the VQGAN rebuilt from the graphs does not reproduce the golden encoder ids")
+    deviation = float(np.abs(decoded - read("decoder.image")).max())
+    if deviation > index["tolerance"]["decoder"]:
+        raise ValueError(f"the VQGAN rebuilt from the graphs is {deviation} from the golden decoder image")
+    wide = np.concatenate([images[0], images[1 % len(images)]], axis=2)[None]          # [1, 3, H, 2W]
+    gen = torch.Generator().manual_seed(0)
+    grid = torch.randint(0, manifest["codebookSize"], (1, 9, 13), generator=gen)
+    with torch.no_grad():
+        z = vq.encoder(torch.tensor(wide))
+        ids = vq.quantize.nearest(z).reshape(1, z.shape[2], z.shape[3])
+        image = vq.generator(vq.quantize.embedding(grid).permute(0, 3, 1, 2))
+    tensors = {"canvas.encoder.image": torch.tensor(wide), "canvas.encoder.token_ids": ids,
+               "canvas.decoder.token_ids": grid, "canvas.decoder.image": image}
+    for name, value in tensors.items():
+        array = value.numpy()
+        file = name.replace(".", "_") + ".bin"
+        array.tofile(folder / file)
+        index["tensors"][name] = {"file": file, "dtype": str(array.dtype), "shape": list(array.shape)}
+    index_path.write_text(json.dumps(index, indent=2) + "\n")
+    return index
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pack", type=Path, required=True)
+    p.add_argument("--golden-only", action="store_true", help="only (re)write the canvas golden vectors of a converted pack")
     args = p.parse_args(argv)
+    if args.golden_only:
+        write_canvas_golden(args.pack)
+        print(f"{args.pack}: canvas golden vectors written")
+        return
     manifest = convert_pack(args.pack)
+    write_canvas_golden(args.pack)
     print(f"{args.pack}: schemaVersion {manifest['schemaVersion']}, encoder {manifest['graphs']['encoder']['sha256'][:12]}, "
           f"decoder {manifest['graphs']['decoder']['sha256'][:12]}")
 

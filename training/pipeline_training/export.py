@@ -8,7 +8,9 @@ The pack contract (docs/architecture.md §2, schemas/model-pack.schema.json):
 - vq_decoder.onnx: token_ids int64 [batch,N] (0..V-1) -> image float32 [batch,3,H,W], unclamped
 - denoiser.onnx:   token_ids int64 [batch,N] (0..V, V = MASK) -> logits float32 [batch,N,V]
 - denoiser.int8.onnx (optional, `--int8`): the same denoiser with int8 weights (quantize.py), same signature
-Opset 17; only axis 0 ("batch") is dynamic; every other declared dimension is pinned to its static size.
+Opset 17; axis 0 ("batch") is dynamic. schemaVersion 1 pins every other declared dimension to its static size;
+schemaVersion 2 (the emoji export's default; `export_pack(dynamic_spatial=True)`) gives the encoder and decoder
+dynamic spatial axes: image [batch,3,"height","width"] <-> token_ids [batch,"gridHeight","gridWidth"] (dynamic_codec.py).
 
 `export_pack` is the reusable entry point; the paper exporter (paper_export.py) and the tiny test pack
 (make_test_pack.py) call it with their own models, manifest fields and golden inputs.
@@ -217,12 +219,15 @@ def export_graphs(vq: VQAutoEncoder, denoiser: Transformer, out_dir: Path) -> di
 
 def export_pack(vqgan: VQAutoEncoder, denoiser: Transformer, out_dir: Path, manifest_fields: dict,
                 golden_inputs: GoldenInputs, notice: str | None = None, tolerance: dict | None = None,
-                int8: bool = False) -> dict:
+                int8: bool = False, dynamic_spatial: bool = False) -> dict:
     """Writes a complete pack into out_dir (replaced atomically-ish: built in a temp sibling, then renamed).
 
     manifest_fields: name, version and anything else of the manifest (description, sampling, provenance,
     license, quality); image/latent/codebook/mask/opset/graphs/golden are derived from the models.
     int8: also write the optional int8 denoiser (quantize.py; manifest graphs.denoiserInt8).
+    dynamic_spatial: give the encoder and decoder dynamic spatial axes (manifest schemaVersion 2, dynamic_codec.py:
+    the same graphs with the token end re-shaped to a [batch, gridHeight, gridWidth] grid) and add canvas golden
+    vectors; otherwise schemaVersion 1, every axis but batch pinned.
     Returns the manifest.
     """
     out_dir = Path(out_dir)
@@ -266,6 +271,11 @@ def export_pack(vqgan: VQAutoEncoder, denoiser: Transformer, out_dir: Path, mani
 
             add_int8_denoiser(tmp, log=lambda *_: None)
             manifest = json.loads((tmp / "manifest.json").read_text())
+        if dynamic_spatial:
+            from .dynamic_codec import convert_pack, write_canvas_golden
+
+            manifest = convert_pack(tmp)
+            write_canvas_golden(tmp)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         tmp.rename(out_dir)
@@ -351,6 +361,9 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--int8", action="store_true",
                    help="also write the optional int8 denoiser (denoiser.int8.onnx, graphs.denoiserInt8; see quantize.py)")
+    p.add_argument("--fixed-spatial", action="store_true",
+                   help="pin the encoder and decoder to the model's image size (schemaVersion 1); by default they take any "
+                        "canvas size (schemaVersion 2, see dynamic_codec.py)")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -373,7 +386,8 @@ def main(argv=None) -> None:
         "quality": quality,
     }
     golden = emoji_golden_inputs(vq, args.data)
-    manifest = export_pack(vq, dn, args.out, fields, golden, notice=EMOJI_NOTICE, int8=args.int8)
+    manifest = export_pack(vq, dn, args.out, fields, golden, notice=EMOJI_NOTICE, int8=args.int8,
+                           dynamic_spatial=not args.fixed_spatial)
     verify_pack(args.out)
     sizes = {g["file"]: (args.out / g["file"]).stat().st_size for g in manifest["graphs"].values()}
     print(f"wrote {args.out}: " + ", ".join(f"{f} {s / 1e6:.1f} MB" for f, s in sizes.items()))

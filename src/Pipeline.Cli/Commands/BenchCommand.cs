@@ -40,6 +40,8 @@ internal static class BenchCommand
             command.Options.Add(option);
         }
 
+        command.Subcommands.Add(CanvasBenchCommand.Create(console));
+
         command.Validators.Add(r =>
         {
             if (r.GetValue(quick) && r.GetValue(paper))
