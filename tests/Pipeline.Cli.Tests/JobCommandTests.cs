@@ -118,9 +118,11 @@ public sealed class JobCommandTests
         Assert.Equal(6, Directory.GetFiles(Path.Combine(dir, "inpainting"), "*.json").Length);
         Assert.True(File.Exists(Path.Combine(dir, "generations.png")));
         Assert.True(File.Exists(Path.Combine(dir, "edits.png")));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(dir, "canvas"), "*.png").Length); // two wide, an outpaint, a stitch
+        Assert.True(File.Exists(Path.Combine(dir, "canvas.png")));
         var summary = Cli.ReadJson(Path.Combine(dir, "summary.json"));
         Assert.Equal("tiny-test", summary.GetProperty("pack").GetString());
-        Assert.Equal(16, summary.GetProperty("files").GetArrayLength());
+        Assert.Equal(20, summary.GetProperty("files").GetArrayLength());
         Assert.Equal(0, summary.GetProperty("failures").GetInt32());
     }
 }
