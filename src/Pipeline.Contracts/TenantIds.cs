@@ -61,6 +61,9 @@ public static partial class TenantIds
         return tenant == Default ? clientId : tenant + Separator + clientId;
     }
 
+    /// <summary>The storage id of <paramref name="tenant"/>'s <paramref name="clientId"/>, unchecked (for ids read back, such as page cursors).</summary>
+    public static string Qualify(string tenant, string clientId) => tenant == Default ? clientId : tenant + Separator + clientId;
+
     /// <summary>The tenant a storage id belongs to: the part before the first <see cref="Separator"/>, else <see cref="Default"/>.</summary>
     public static string TenantOf(string storageId)
     {

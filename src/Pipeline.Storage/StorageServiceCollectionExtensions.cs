@@ -9,6 +9,7 @@ using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Resilience;
 using Pipeline.Storage.Results;
+using Pipeline.Storage.Tenancy;
 using Polly;
 
 namespace Pipeline.Storage;
@@ -20,7 +21,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers <see cref="IResultStore"/>, <see cref="IInputStore"/> and <see cref="IJobStore"/> (singletons, each behind
     /// the one storage retry pipeline), the job store's connection pool (<see cref="JobStoreDataSource"/>), the
     /// <see cref="JobStoreMigrator"/> with a hosted service that migrates at start-up, and the <c>postgres</c> health check
-    /// (tag <c>ready</c>), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried).
+    /// (tag <c>ready</c>), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried) and <see cref="ITenantStore"/> (in-flight counts and input ownership, same pool).
     /// Options bind from <see cref="FileStorageOptions.SectionName"/>, <see cref="JobStoreOptions.SectionName"/>,
     /// <see cref="StorageResilienceOptions.SectionName"/> and <see cref="FleetOptions.SectionName"/> and are validated
     /// (data annotations) at start. Uses the registered <see cref="TimeProvider"/> (adds <see cref="TimeProvider.System"/>
@@ -56,6 +57,10 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IJobStore>(sp => new ResilientJobStore(sp.GetRequiredService<PostgresJobStore>(), sp.GetRequiredService<StoragePipeline>().Pipeline));
         services.TryAddSingleton<IFleetStore>(sp => new PostgresFleetStore(
+            sp.GetRequiredService<JobStoreDataSource>().DataSource,
+            sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITenantStore>(sp => new PostgresTenantStore(
             sp.GetRequiredService<JobStoreDataSource>().DataSource,
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
             sp.GetRequiredService<TimeProvider>()));

@@ -1,11 +1,12 @@
 using Pipeline.Contracts;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Tenancy;
+using Pipeline.ServiceDefaults.Tenancy;
 using Pipeline.Storage;
-using Pipeline.Storage.Inputs;
 
 namespace Pipeline.Api.Endpoints;
 
-/// <summary><c>POST /v1/inputs</c>: upload a source image or mask, get its content key.</summary>
+/// <summary><c>POST /v1/inputs</c>: upload a source image or mask, get its content key (usable by the uploader's tenant only).</summary>
 internal static class InputEndpoints
 {
     public static RouteGroupBuilder MapInputEndpoints(this RouteGroupBuilder group)
@@ -18,11 +19,12 @@ internal static class InputEndpoints
             .Produces<UploadedInput>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireScope(TenantScopes.Submit)
             .DisableAntiforgery();
         return group;
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext context, IInputStore inputs)
+    private static async Task<IResult> UploadAsync(HttpContext context, TenantUploads uploads)
     {
         Stream body;
         if (context.Request.HasFormContentType)
@@ -44,9 +46,10 @@ internal static class InputEndpoints
 
         try
         {
-            var stored = await inputs.PutAsync(body, context.RequestAborted).ConfigureAwait(false);
+            // 201 when new for this tenant (not when new to the store): whether another tenant uploaded the same bytes stays unknown.
+            var (stored, newForTenant) = await uploads.PutAsync(TenantCaller.Of(context).Tenant, body, context.RequestAborted).ConfigureAwait(false);
             var view = new UploadedInput(stored.Key, stored.Length);
-            return stored.Created ? TypedResults.Created($"/v1/inputs/{stored.Key}", view) : TypedResults.Ok(view);
+            return newForTenant ? TypedResults.Created($"/v1/inputs/{stored.Key}", view) : TypedResults.Ok(view);
         }
         catch (StorageInputException e) when (e.Code == StorageInputException.InputTooLarge)
         {

@@ -1,3 +1,4 @@
+using Pipeline.Api.Tenancy;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,9 @@ internal static class RequestBodies
 
     /// <summary>
     /// A multipart job: the JSON in form field <c>job</c>, the images as files <c>sourceImage</c> and <c>maskImage</c>
-    /// (uploaded to the input store here, their keys put in the request).
+    /// (uploaded to the input store here for <paramref name="tenant"/>, their keys put in the request).
     /// </summary>
-    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, IInputStore inputs, RequestErrors errors)
+    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, TenantUploads uploads, string tenant, RequestErrors errors)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         JobRequest? request;
@@ -58,14 +59,14 @@ internal static class RequestBodies
             return null;
         }
 
-        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", inputs, errors, context.RequestAborted)
+        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", uploads, tenant, errors, context.RequestAborted)
             .ConfigureAwait(false);
-        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", inputs, errors, context.RequestAborted)
+        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", uploads, tenant, errors, context.RequestAborted)
             .ConfigureAwait(false);
         return request with { SourceImageKey = source, MaskImageKey = mask };
     }
 
-    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, IInputStore inputs, RequestErrors errors,
+    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, TenantUploads uploads, string tenant, RequestErrors errors,
         CancellationToken cancellationToken)
     {
         if (file is null)
@@ -84,7 +85,7 @@ internal static class RequestBodies
             var stream = file.OpenReadStream();
             await using (stream.ConfigureAwait(false))
             {
-                return (await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Key;
+                return (await uploads.PutAsync(tenant, stream, cancellationToken).ConfigureAwait(false)).Stored.Key;
             }
         }
         catch (StorageInputException e)

@@ -1,10 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
+using Pipeline.Api.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.Storage;
-using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Api.Submission;
@@ -16,18 +16,22 @@ namespace Pipeline.Api.Submission;
 /// leaves it queued, and the client's retry (same id) sends it again. A newly recorded job is counted in
 /// <see cref="JobSubmissionMetrics"/>.
 /// </summary>
-public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
+public sealed class JobSubmitter(IJobStore jobs, TenantUploads uploads, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time, JobSubmissionMetrics metrics)
 {
-    /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
-    public async Task<SubmitJob?> ToMessageAsync(JobRequest request, string jobId, string? batchId, RequestErrors errors, string fieldPrefix,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The message for <paramref name="tenant"/>'s <paramref name="request"/> (<paramref name="jobId"/> and
+    /// <paramref name="batchId"/> are stored ids, <see cref="TenantIds"/>), or null with <paramref name="errors"/> filled.
+    /// Inline images are uploaded for the tenant; an input given by key must be one the tenant uploaded.
+    /// </summary>
+    public async Task<SubmitJob?> ToMessageAsync(string tenant, JobRequest request, string jobId, string? batchId, RequestErrors errors,
+        string fieldPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(errors);
-        var sourceKey = await InlineAsync(request.SourceImage, request.SourceImageKey, "sourceImage", errors, fieldPrefix, cancellationToken)
+        var sourceKey = await InlineAsync(tenant, request.SourceImage, request.SourceImageKey, "sourceImage", errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
-        var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", errors, fieldPrefix, cancellationToken)
+        var maskKey = await InlineAsync(tenant, request.MaskImage, request.MaskImageKey, "maskImage", errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
         if (request.Kind is null)
         {
@@ -101,11 +105,18 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
         }
     }
 
-    private async Task<string?> InlineAsync(string? base64, string? key, string field, RequestErrors errors, string fieldPrefix,
+    private async Task<string?> InlineAsync(string tenant, string? base64, string? key, string field, RequestErrors errors, string fieldPrefix,
         CancellationToken cancellationToken)
     {
         if (base64 is null)
         {
+            // A malformed key is left to the contract rules; a well-formed one must be this tenant's upload.
+            if (InputKeys.IsValid(key) && !await uploads.OwnsAsync(tenant, key!, cancellationToken).ConfigureAwait(false))
+            {
+                errors.Add(fieldPrefix + field + "Key", ContractErrorCodes.InputNotFound,
+                    $"{field}Key '{key}' is not an input of this tenant: upload the image first (POST /v1/inputs) and use the key it returns");
+            }
+
             return key;
         }
 
@@ -129,7 +140,7 @@ public sealed class JobSubmitter(IJobStore jobs, IInputStore inputs, ISendEndpoi
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            return (await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false)).Key;
+            return (await uploads.PutAsync(tenant, stream, cancellationToken).ConfigureAwait(false)).Stored.Key;
         }
         catch (StorageInputException e)
         {
