@@ -49,7 +49,8 @@ public static class ApiKeyAuthentication
             authorization.AddPolicy(TenantScopes.Policy(scope), policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Scope, scope));
         }
 
-        services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
+        // Added, not tried: the framework registers its own default handler first, and the last registration wins.
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
         return services;
     }
 }
