@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Pipeline.ServiceDefaults.Tenancy;

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Api.Tenancy;
 using Pipeline.Scheduler.Contracts;
 using Pipeline.ServiceDefaults.Tenancy;

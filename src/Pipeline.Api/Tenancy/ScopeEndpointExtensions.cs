@@ -10,5 +10,5 @@ internal static class ScopeEndpointExtensions
     /// </summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(TenantScopes.Policy(scope));
+        builder.RequireAuthorization(ScopePolicies.Name(scope));
 }

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Scheduler.Runs;
 using Pipeline.Scheduler.Schedules;
 using Pipeline.ServiceDefaults.Tenancy;
@@ -19,37 +20,37 @@ internal static class ScheduleEndpoints
         // answers 404 as if it did not exist. Reading needs the read scope, the rest the submit scope.
         group.MapGet(ScheduleOperations.Collection, async (HttpContext context, IScheduleStore store, CancellationToken ct) =>
                 Results.Ok((await store.ListAsync(ct)).Where(s => Visible(context, s))))
-            .DescribeList().RequireAuthorization(TenantScopes.Policy(TenantScopes.Read));
+            .DescribeList().RequireAuthorization(ScopePolicies.Name(TenantScopes.Read));
 
         group.MapGet(ScheduleOperations.Item, async (string id, HttpContext context, IScheduleStore store, CancellationToken ct) =>
                 await FindAsync(context, id, store, ct) is { } schedule ? Results.Ok(schedule) : NotFound(id))
-            .DescribeGet().RequireAuthorization(TenantScopes.Policy(TenantScopes.Read));
+            .DescribeGet().RequireAuthorization(ScopePolicies.Name(TenantScopes.Read));
 
         group.MapPost(ScheduleOperations.Collection, async (AugmentationSchedule schedule, HttpContext context, ScheduleService service, CancellationToken ct) =>
                 Answer(await service.CreateAsync(schedule with { Tenant = context.User.TenantId() }, ct), schedule))
-            .DescribeCreate().RequireAuthorization(TenantScopes.Policy(TenantScopes.Submit));
+            .DescribeCreate().RequireAuthorization(ScopePolicies.Name(TenantScopes.Submit));
 
         group.MapPut(ScheduleOperations.Item, async (string id, AugmentationSchedule schedule, HttpContext context, IScheduleStore store,
                 ScheduleService service, CancellationToken ct) =>
                 schedule.Id != id
                     ? Problems(StatusCodes.Status400BadRequest, "invalid schedule", [$"the body's id '{schedule.Id}' differs from the path's '{id}'"])
                     : Answer(await service.UpsertAsync(schedule with { Tenant = await OwnerForWriteAsync(context, id, store, ct) }, ct), schedule))
-            .DescribeReplace().RequireAuthorization(TenantScopes.Policy(TenantScopes.Submit));
+            .DescribeReplace().RequireAuthorization(ScopePolicies.Name(TenantScopes.Submit));
 
         group.MapDelete(ScheduleOperations.Item, async (string id, HttpContext context, IScheduleStore store, ScheduleService service, CancellationToken ct) =>
                 await FindAsync(context, id, store, ct) is not null && await service.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id))
-            .DescribeDelete().RequireAuthorization(TenantScopes.Policy(TenantScopes.Submit));
+            .DescribeDelete().RequireAuthorization(ScopePolicies.Name(TenantScopes.Submit));
 
         group.MapPost(ScheduleOperations.Run, async (string id, HttpContext context, IScheduleStore store, ScheduleService service, CancellationToken ct) =>
                 await FindAsync(context, id, store, ct) is null || await service.RunNowAsync(id, ct) is not { } result ? NotFound(id)
                 : result.QueuedJobId is null ? Results.Ok(result)
                 : Results.Accepted($"{ScheduleOperations.Prefix}/{id}/runs", result))
-            .DescribeRunNow().RequireAuthorization(TenantScopes.Policy(TenantScopes.Submit));
+            .DescribeRunNow().RequireAuthorization(ScopePolicies.Name(TenantScopes.Submit));
 
         group.MapGet(ScheduleOperations.Runs, async (string id, HttpContext context, IScheduleStore store, CancellationToken ct, int limit = 50) =>
                 await FindAsync(context, id, store, ct) is null ? NotFound(id)
                 : Results.Ok((await store.ListRunsAsync(id, Math.Clamp(limit, 1, 500), ct)).Select(View)))
-            .DescribeRuns().RequireAuthorization(TenantScopes.Policy(TenantScopes.Read));
+            .DescribeRuns().RequireAuthorization(ScopePolicies.Name(TenantScopes.Read));
 
         return group;
     }

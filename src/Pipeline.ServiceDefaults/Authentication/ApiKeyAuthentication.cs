@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,7 +47,7 @@ public static class ApiKeyAuthentication
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole));
         foreach (var scope in TenantScopes.All)
         {
-            authorization.AddPolicy(TenantScopes.Policy(scope), policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Scope, scope));
+            authorization.AddPolicy(ScopePolicies.Name(scope), policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Scope, scope));
         }
 
         // Added, not tried: the framework registers its own default handler first, and the last registration wins.

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Microsoft.AspNetCore.Authentication;
 using Pipeline.ServiceDefaults.Tenancy;
 

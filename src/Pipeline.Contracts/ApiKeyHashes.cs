@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pipeline.ServiceDefaults.Tenancy;
+namespace Pipeline.Contracts;
 
 /// <summary>
 /// How a key is kept in configuration: the SHA-256 of its UTF-8 bytes as 64 lowercase hex digits. A key is a random
