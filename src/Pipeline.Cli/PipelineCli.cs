@@ -31,6 +31,7 @@ internal static class PipelineCli
               pipeline watch BATCH                            progress of a submitted batch
               pipeline fetch BATCH --out results/             its PNGs and jobs.jsonl (re-run to resume)
               pipeline status                                 workers, queue and throughput (an admin key)
+              pipeline tenant key new --tenant acme           a key for a tenant, and the configuration entry (its SHA-256)
 
             Every image is written as NAME.png with NAME.json beside it (seed, steps, order, timings: enough to reproduce it).
             Exit codes: 0 ok, 1 job failures, 2 bad usage or input, 3 the API unreachable or failing.
@@ -50,6 +51,7 @@ internal static class PipelineCli
         root.Subcommands.Add(WatchCommand.Create(console));
         root.Subcommands.Add(FetchCommand.Create(console));
         root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(TenantCommand.Create(console));
         return root;
     }
 

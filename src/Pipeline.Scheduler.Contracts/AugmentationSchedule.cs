@@ -12,6 +12,13 @@ public sealed record AugmentationSchedule
     /// <summary>Required. 1–63 characters of <c>a-z 0-9 -</c>, starting with a letter or digit; names batches, jobs and the output folder.</summary>
     public required string Id { get; init; }
 
+    /// <summary>
+    /// The tenant that owns it (<see cref="TenantIds"/>): the creating key's, set by the Scheduler, never read from or
+    /// written to JSON. Its runs' batches and jobs belong to this tenant.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Tenant { get; init; } = TenantIds.Default;
+
     /// <summary>Required. A 5-field cron expression (minute hour day-of-month month day-of-week), e.g. <c>0 3 * * *</c>.</summary>
     public required string Cron { get; init; }
 

@@ -10,6 +10,7 @@ using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Outbox;
 using Pipeline.Storage.Resilience;
 using Pipeline.Storage.Results;
+using Pipeline.Storage.Tenancy;
 using Polly;
 
 namespace Pipeline.Storage;
@@ -22,7 +23,7 @@ public static class StorageServiceCollectionExtensions
     /// the one storage retry pipeline), the job store's connection pool (<see cref="JobStoreDataSource"/>), the
     /// <see cref="JobStoreMigrator"/> with a hosted service that migrates at start-up, and the <c>postgres</c> health check
     /// (tag <c>ready</c>), <see cref="IEventOutbox"/> (the terminal events' outbox, on the same pool, not retried: a dispatch
-    /// that fails is repeated by the next), and <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried).
+    /// that fails is repeated by the next), <see cref="IFleetStore"/> (worker heartbeats and queue figures, on the same pool, not retried) and <see cref="ITenantStore"/> (in-flight counts and input ownership, same pool).
     /// Options bind from <see cref="FileStorageOptions.SectionName"/>, <see cref="JobStoreOptions.SectionName"/>,
     /// <see cref="StorageResilienceOptions.SectionName"/> and <see cref="FleetOptions.SectionName"/> and are validated
     /// (data annotations) at start. Uses the registered <see cref="TimeProvider"/> (adds <see cref="TimeProvider.System"/>
@@ -62,6 +63,10 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IFleetStore>(sp => new PostgresFleetStore(
+            sp.GetRequiredService<JobStoreDataSource>().DataSource,
+            sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITenantStore>(sp => new PostgresTenantStore(
             sp.GetRequiredService<JobStoreDataSource>().DataSource,
             sp.GetRequiredService<IOptions<JobStoreOptions>>().Value.Schema,
             sp.GetRequiredService<TimeProvider>()));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Submission;
 using Pipeline.Api.Validation;
+using Pipeline.Api.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
@@ -11,6 +12,8 @@ using Pipeline.Storage.Fleet;
 using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
+using Pipeline.Storage.Tenancy;
+using Microsoft.Extensions.Configuration;
 
 namespace Pipeline.Api.Tests;
 
@@ -46,13 +49,23 @@ internal sealed class InMemoryApi : IAsyncDisposable
     public IServiceProvider Services => _server.Services;
 
     /// <param name="schedulerUrl">Pipeline:Api:SchedulerUrl: where /v1/schedules is forwarded (null: not forwarded).</param>
+    /// <param name="settings">Configuration on top (e.g. <c>Pipeline:Tenancy:…</c> for tenants, keys and limits).</param>
+    /// <param name="jobStore">The job store instead of the in-memory one (a PostgreSQL one), with <paramref name="tenantStore"/>.</param>
+    /// <param name="tenantStore">The tenant store going with <paramref name="jobStore"/>.</param>
     /// <param name="configure">Last say over the Api's options (a smaller MaxRequestBodyBytes for the 413 tests).</param>
-    public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null, Action<ApiOptions>? configure = null)
+    public static async Task<InMemoryApi> StartAsync(Uri? schedulerUrl = null, IDictionary<string, string?>? settings = null,
+        IJobStore? jobStore = null, ITenantStore? tenantStore = null, Action<ApiOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var stores = (Jobs: new InMemoryJobStore(), Inputs: new InMemoryInputStore(), Results: new InMemoryResultStore(), Fleet: new InMemoryFleetStore());
         var services = builder.Services;
-        services.AddSingleton<IJobStore>(stores.Jobs);
+        services.AddSingleton(jobStore ?? stores.Jobs);
+        services.AddSingleton(tenantStore ?? new InMemoryTenantStore(stores.Jobs));
         services.AddSingleton<IInputStore>(stores.Inputs);
         services.AddSingleton<IResultStore>(stores.Results);
         services.AddSingleton<IFleetStore>(stores.Fleet);
@@ -73,6 +86,7 @@ internal sealed class InMemoryApi : IAsyncDisposable
         services.AddApiKeyAuthentication<ApiOptions>((auth, api) =>
             (auth.ApiKeys, auth.AdminKeys) = (() => api.CurrentValue.ApiKeys, () => api.CurrentValue.AdminKeys));
         services.AddScoped<JobSubmitter>();
+        services.AddTenancy();
         services.AddSingleton<JobSubmissionMetrics>();
         services.AddScheduleForwarding();
         services.AddMassTransit(x => x.UsingInMemory());

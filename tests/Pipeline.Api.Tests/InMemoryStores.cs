@@ -20,6 +20,9 @@ internal sealed class InMemoryJobStore : IJobStore
     /// <summary>Every list request: (batch, after, limit).</summary>
     public ConcurrentQueue<(string BatchId, string? After, int Limit)> Listed { get; } = new();
 
+    /// <summary>Every job recorded.</summary>
+    public IEnumerable<JobRecord> All => _jobs.Values;
+
     public Task<JobInsert> InsertAsync(NewJob job, CancellationToken cancellationToken = default)
     {
         lock (_gate)

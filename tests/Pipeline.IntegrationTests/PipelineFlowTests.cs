@@ -92,7 +92,9 @@ public sealed class PipelineFlowTests
         await PublishRawAsync(stack, """{"jobId":"poison-kind","kind":"painting"}""", priority: 5);
         await PublishRawAsync(stack, """{"jobId":"poison-mistyped","kind":"generation","seed":"forty-two"}""", priority: 5);
         await stack.Client.SubmitAsync(TestJobs.Variation("poison-undecodable", notAnImage));
-        await stack.Client.SubmitAsync(TestJobs.Variation("poison-missing-input", missing));
+        // Straight to the broker: the Api refuses an input key its tenant did not upload (400 input_not_found), so only a
+        // producer on the broker can still send one, and the worker must fail it with a reason.
+        await PublishRawAsync(stack, $$"""{"jobId":"poison-missing-input","kind":"variation","steps":6,"strength":0.5,"sourceImageKey":"{{missing}}"}""", priority: 5);
         await stack.Client.SubmitAsync(new { jobId = "poison-unknown-pack", kind = "generation", modelPack = "no-such-pack", steps = 2 });
         await stack.Client.SubmitAsync(TestJobs.Generation("poison-then-good", steps: 3));
 

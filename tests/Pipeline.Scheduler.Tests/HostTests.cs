@@ -15,6 +15,7 @@ using Pipeline.Contracts;
 using Pipeline.Imaging;
 using Pipeline.Scheduler.Hosting;
 using Pipeline.Scheduler.Runs;
+using Pipeline.ServiceDefaults.Tenancy;
 
 namespace Pipeline.Scheduler.Tests;
 
@@ -27,6 +28,39 @@ public sealed class HostTests
 {
     private const string Key = "host-test-key";
     private const string AdminKey = "host-admin-key";
+    private const string AcmeKey = "pk_host-acme";
+    private const string GlobexKey = "pk_host-globex";
+
+    [PostgresFact]
+    public async Task Schedules_ScopedToTheirTenant_OthersGet404_AdminSeesAll_RunsAreTheTenants()
+    {
+        await using var host = await SchedulerHost.StartAsync();
+        host.AddSourceImages("emoji", 2);
+        using var acme = host.Client(AcmeKey);
+        using var globex = host.Client(GlobexKey);
+        using var admin = host.Client(AdminKey);
+        var schedule = PlannerTests.Schedule("acme-nightly");
+
+        Assert.Equal(HttpStatusCode.Created, (await acme.PostAsJsonAsync("v1/schedules", schedule, ContractJson.Options)).StatusCode);
+
+        // Another tenant: not listed, 404 on every item route, and the id cannot be taken over (409, as for any taken id).
+        Assert.Empty((await globex.GetFromJsonAsync<JsonElement>("v1/schedules")).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync(new Uri("v1/schedules/acme-nightly", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync(new Uri("v1/schedules/acme-nightly/runs", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.PostAsync(new Uri("v1/schedules/acme-nightly/run", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.DeleteAsync(new Uri("v1/schedules/acme-nightly", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await globex.PutAsJsonAsync("v1/schedules/acme-nightly", schedule with { Steps = 2 }, ContractJson.Options)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await globex.PostAsJsonAsync("v1/schedules", schedule, ContractJson.Options)).StatusCode);
+
+        // Its own tenant and the operator see it, unchanged; its runs submit the tenant's batch.
+        Assert.Equal(schedule.Steps, (await acme.GetFromJsonAsync<JsonElement>("v1/schedules/acme-nightly")).GetProperty("steps").GetInt32());
+        Assert.Single((await admin.GetFromJsonAsync<JsonElement>("v1/schedules")).EnumerateArray());
+        using var run = await acme.PostAsync(new Uri("v1/schedules/acme-nightly/run", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        Assert.StartsWith("acme..aug-acme-nightly-", (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("batchId").GetString(),
+            StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri("v1/schedules/acme-nightly", UriKind.Relative))).StatusCode);
+    }
 
     [PostgresFact]
     public async Task Endpoints_WithoutKey_401AskingForBasic()
@@ -315,6 +349,8 @@ public sealed class HostTests
                 ["Pipeline:Scheduler:HangfireSchema"] = schema + "_hf",
                 ["Pipeline:Scheduler:ApiKeys:0"] = Key,
                 ["Pipeline:Scheduler:AdminKeys:0"] = AdminKey,
+                ["Pipeline:Tenancy:Tenants:acme:Keys:0:Sha256"] = ApiKeyHashes.Sha256Hex(AcmeKey),
+                ["Pipeline:Tenancy:Tenants:globex:Keys:0:Sha256"] = ApiKeyHashes.Sha256Hex(GlobexKey),
             };
             if (Environment.GetEnvironmentVariable("RABBITMQ_URL") is { Length: > 0 } rabbit && Uri.TryCreate(rabbit, UriKind.Absolute, out var url))
             {

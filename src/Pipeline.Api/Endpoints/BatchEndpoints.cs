@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Submission;
+using Pipeline.Api.Tenancy;
+using Pipeline.ServiceDefaults.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Storage.Jobs;
 
@@ -29,21 +31,26 @@ internal static class BatchEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(TenantScopes.Submit);
         group.MapGet("/batches/{batchId}", GetAsync)
             .WithName("GetBatch")
             .WithSummary("The batch: open or completed, expected jobs, and its recorded jobs counted by status.")
-            .Produces<BatchView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<BatchView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireScope(TenantScopes.Read);
         group.MapGet("/batches/{batchId}/jobs", ListAsync)
             .WithName("ListBatchJobs")
             .WithSummary("A page of the batch's jobs in job-id order: ?limit=<1-1000, default 100>&after=<the previous page's next>. "
                 + "The answer's next is the after value of the following page, null on the last.")
-            .Produces<BatchJobsPage>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<BatchJobsPage>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireScope(TenantScopes.Read);
         return group;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, IJobStore jobs, TimeProvider time)
+    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, IJobStore jobs, InFlightQuota quota, TimeProvider time)
     {
+        var caller = TenantCaller.Of(context);
         var errors = new RequestErrors();
         var request = await RequestBodies.ReadJsonAsync<BatchRequest>(context.Request.Body, context, errors).ConfigureAwait(false);
         if (request is null)
@@ -51,8 +58,9 @@ internal static class BatchEndpoints
             return errors.ToResult();
         }
 
-        var batchId = JobEndpoints.ResolveId(request.BatchId, context, "batchId", errors);
-        if (batchId is null)
+        var clientBatchId = JobEndpoints.ResolveId(request.BatchId, context, "batchId", errors);
+        var batchId = clientBatchId is null ? null : caller.QualifyNew(clientBatchId, "batchId", errors);
+        if (clientBatchId is null || batchId is null)
         {
             return errors.ToResult();
         }
@@ -68,8 +76,14 @@ internal static class BatchEndpoints
         {
             var item = items[i];
             var prefix = string.Create(CultureInfo.InvariantCulture, $"jobs[{i}].");
-            var jobId = item.JobId ?? string.Create(CultureInfo.InvariantCulture, $"{batchId}.{i}");
-            var message = await submitter.ToMessageAsync(item, jobId, batchId, errors, prefix, context.RequestAborted).ConfigureAwait(false);
+            var clientJobId = item.JobId ?? string.Create(CultureInfo.InvariantCulture, $"{clientBatchId}.{i}");
+            var jobId = caller.QualifyNew(clientJobId, prefix + "jobId", errors);
+            if (jobId is null)
+            {
+                continue;
+            }
+
+            var message = await submitter.ToMessageAsync(caller.Tenant, item, jobId, batchId, errors, prefix, context.RequestAborted).ConfigureAwait(false);
             if (message is not null)
             {
                 messages.Add(message);
@@ -94,8 +108,13 @@ internal static class BatchEndpoints
             var differing = await BatchConflicts.FindAsync(jobs, existing, messages, request.CallbackUrl, context.RequestAborted).ConfigureAwait(false);
             if (differing.Count > 0)
             {
-                return IdempotencyConflict.ForBatch(batchId, differing, othersRecorded: false);
+                return IdempotencyConflict.ForBatch(clientBatchId, differing, othersRecorded: false);
             }
+        }
+        else if (await quota.CheckAsync(caller.Tenant, messages.Count, context.RequestAborted).ConfigureAwait(false) is { } overQuota)
+        {
+            // A new batch counts whole against the quota; a repeat (finishing a cut-short first attempt) is let through.
+            return overQuota;
         }
 
         var batch = await jobs.InsertBatchAsync(new NewBatch
@@ -117,37 +136,51 @@ internal static class BatchEndpoints
 
         if (conflicts.Count > 0)
         {
-            return IdempotencyConflict.ForBatch(batchId, conflicts, othersRecorded: true);
+            return IdempotencyConflict.ForBatch(clientBatchId, conflicts, othersRecorded: true);
         }
 
         var record = await jobs.GetBatchAsync(batchId, context.RequestAborted).ConfigureAwait(false) ?? batch.Batch;
-        var view = BatchView.From(record, [.. messages.Select(m => new BatchItemView(m.JobId, JobEndpointsPaths.Job(m.JobId)))]);
+        var view = BatchView.From(record, [.. messages.Select(m => caller.ViewId(m.JobId)).Select(id => new BatchItemView(id, JobEndpointsPaths.Job(id)))],
+            caller);
         return batch.Created ? TypedResults.Accepted(view.StatusUrl, view) : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> GetAsync(string batchId, IJobStore jobs, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string batchId, HttpContext context, IJobStore jobs, CancellationToken cancellationToken)
     {
-        var record = JobIds.IsValid(batchId) ? await jobs.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false) : null;
-        return record is null ? NotFound(batchId) : TypedResults.Ok(BatchView.From(record));
+        var caller = TenantCaller.Of(context);
+        var record = await FindAsync(caller, batchId, jobs, cancellationToken).ConfigureAwait(false);
+        return record is null ? NotFound(batchId) : TypedResults.Ok(BatchView.From(record, caller: caller));
     }
 
-    private static async Task<IResult> ListAsync(string batchId, string? after, int? limit, IJobStore jobs, CancellationToken cancellationToken)
+    /// <summary>The caller's batch <paramref name="batchId"/> (any tenant's for an admin), or null: another tenant's is not found.</summary>
+    private static async Task<BatchRecord?> FindAsync(TenantCaller caller, string batchId, IJobStore jobs, CancellationToken cancellationToken)
     {
-        var record = JobIds.IsValid(batchId) ? await jobs.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false) : null;
+        var storedId = caller.Lookup(batchId);
+        var record = storedId is null ? null : await jobs.GetBatchAsync(storedId, cancellationToken).ConfigureAwait(false);
+        return record is not null && caller.CanSee(record.BatchId) ? record : null;
+    }
+
+    private static async Task<IResult> ListAsync(string batchId, string? after, int? limit, HttpContext context, IJobStore jobs,
+        CancellationToken cancellationToken)
+    {
+        var caller = TenantCaller.Of(context);
+        var record = await FindAsync(caller, batchId, jobs, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return NotFound(batchId);
         }
 
+        // Pages are keyed by stored ids; the cursor the client sees is its own id, qualified back here.
+        var storedAfter = after is null ? null : TenantIds.Qualify(TenantIds.TenantOf(record.BatchId), after);
         var size = Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
-        var page = await jobs.ListBatchJobsAsync(batchId, after, size, cancellationToken).ConfigureAwait(false);
+        var page = await jobs.ListBatchJobsAsync(record.BatchId, storedAfter, size, cancellationToken).ConfigureAwait(false);
 
         // A full page says there is a next one only when a job follows it, so the last page never points at an empty one.
         var next = page.Count == size
-            && (await jobs.ListBatchJobsAsync(batchId, page[^1].JobId, 1, cancellationToken).ConfigureAwait(false)).Count > 0
-            ? page[^1].JobId
+            && (await jobs.ListBatchJobsAsync(record.BatchId, page[^1].JobId, 1, cancellationToken).ConfigureAwait(false)).Count > 0
+            ? TenantIds.ClientIdOf(page[^1].JobId)
             : null;
-        return TypedResults.Ok(new BatchJobsPage([.. page.Select(JobView.From)], next));
+        return TypedResults.Ok(new BatchJobsPage([.. page.Select(job => JobView.From(job, caller))], next));
     }
 
     private static ProblemHttpResult NotFound(string batchId) =>

@@ -1,12 +1,13 @@
 using Pipeline.Contracts;
 using Pipeline.Api.Submission;
 using Pipeline.Api.Validation;
+using Pipeline.Api.Tenancy;
+using Pipeline.ServiceDefaults.Tenancy;
 using Pipeline.Storage;
-using Pipeline.Storage.Inputs;
 
 namespace Pipeline.Api.Endpoints;
 
-/// <summary><c>POST /v1/inputs</c>: upload a source image or mask, get its content key.</summary>
+/// <summary><c>POST /v1/inputs</c>: upload a source image or mask, get its content key (usable by the uploader's tenant only).</summary>
 internal static class InputEndpoints
 {
     public static RouteGroupBuilder MapInputEndpoints(this RouteGroupBuilder group)
@@ -21,6 +22,7 @@ internal static class InputEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(TenantScopes.Submit)
             .DisableAntiforgery();
         return group;
     }
@@ -61,7 +63,7 @@ internal static class InputEndpoints
         }
 
         // Decoded in full before it is stored: a file the worker would refuse is refused here (422 with its code).
-        var key = await intake.AcceptAsync(bytes, ImageRole.Upload, "file", errors, context.RequestAborted).ConfigureAwait(false);
+        var key = await intake.AcceptAsync(TenantCaller.Of(context).Tenant, bytes, ImageRole.Upload, "file", errors, context.RequestAborted).ConfigureAwait(false);
         if (key is null)
         {
             return errors.Status == StatusCodes.Status413PayloadTooLarge ? TooLarge(intake.MaxInputBytes) : errors.ToResult();

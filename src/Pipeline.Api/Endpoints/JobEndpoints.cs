@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Pipeline.Api.Submission;
 using Pipeline.Api.Validation;
+using Pipeline.Api.Tenancy;
+using Pipeline.ServiceDefaults.Tenancy;
 using Pipeline.Contracts;
-using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 using Pipeline.Storage.Results;
 
@@ -28,30 +29,37 @@ internal static class JobEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(TenantScopes.Submit)
             .DisableAntiforgery();
-        group.MapGet("/jobs/{jobId}", GetAsync).WithName("GetJob").Produces<JobView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/jobs/{jobId}/result", (string jobId, IJobStore jobs, IResultStore results, CancellationToken ct) =>
-                FileAsync(jobId, ResultFile.Image, "image/png", jobs, results, ct))
+        group.MapGet("/jobs/{jobId}", GetAsync).WithName("GetJob").Produces<JobView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireScope(TenantScopes.Read);
+        group.MapGet("/jobs/{jobId}/result", (string jobId, HttpContext context, IJobStore jobs, IResultStore results, CancellationToken ct) =>
+                FileAsync(TenantCaller.Of(context), jobId, ResultFile.Image, "image/png", jobs, results, ct))
+            .RequireScope(TenantScopes.Read)
             .WithName("GetJobResult").Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/jobs/{jobId}/metadata", (string jobId, IJobStore jobs, IResultStore results, CancellationToken ct) =>
-                FileAsync(jobId, ResultFile.Metadata, "application/json", jobs, results, ct))
+        group.MapGet("/jobs/{jobId}/metadata", (string jobId, HttpContext context, IJobStore jobs, IResultStore results, CancellationToken ct) =>
+                FileAsync(TenantCaller.Of(context), jobId, ResultFile.Metadata, "application/json", jobs, results, ct))
+            .RequireScope(TenantScopes.Read)
             .WithName("GetJobMetadata").Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/jobs/{jobId}/cancel", CancelAsync)
             .WithName("CancelJob")
             .WithSummary("Cancel a queued or running job; a running job stops between iterations.")
             .Produces<JobView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireScope(TenantScopes.Cancel);
         return group;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, ImageIntake intake)
+    private static async Task<IResult> SubmitAsync(HttpContext context, JobSubmitter submitter, ImageIntake intake, IJobStore jobs, InFlightQuota quota)
     {
+        var caller = TenantCaller.Of(context);
         var errors = new RequestErrors();
         var request = context.Request.HasFormContentType
-            ? await RequestBodies.ReadMultipartJobAsync(context, intake, errors).ConfigureAwait(false)
+            ? await RequestBodies.ReadMultipartJobAsync(context, intake, caller.Tenant, errors).ConfigureAwait(false)
             : await RequestBodies.ReadJsonAsync<JobRequest>(context.Request.Body, context, errors).ConfigureAwait(false);
         if (request is null || !errors.IsEmpty)
         {
@@ -59,12 +67,20 @@ internal static class JobEndpoints
         }
 
         var jobId = ResolveId(request.JobId, context, "jobId", errors);
-        if (jobId is null)
+        var storedId = jobId is null ? null : caller.QualifyNew(jobId, "jobId", errors);
+        if (jobId is null || storedId is null)
         {
             return errors.ToResult();
         }
 
-        var message = await submitter.ToMessageAsync(request, jobId, batchId: null, errors, "", context.RequestAborted).ConfigureAwait(false);
+        // Only a new job counts against the quota: a repeat of a recorded one is answered as before.
+        if (await jobs.GetAsync(storedId, context.RequestAborted).ConfigureAwait(false) is null
+            && await quota.CheckAsync(caller.Tenant, 1, context.RequestAborted).ConfigureAwait(false) is { } overQuota)
+        {
+            return overQuota;
+        }
+
+        var message = await submitter.ToMessageAsync(caller.Tenant, request, storedId, batchId: null, errors, "", context.RequestAborted).ConfigureAwait(false);
         if (message is null)
         {
             return errors.ToResult();
@@ -76,30 +92,34 @@ internal static class JobEndpoints
             return IdempotencyConflict.ForJob(jobId, submitted.DifferingFields);
         }
 
-        var view = JobView.From(submitted.Job);
+        var view = JobView.From(submitted.Job, caller);
         return submitted.Created ? TypedResults.Accepted(view.StatusUrl, view) : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> GetAsync(string jobId, IJobStore jobs, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string jobId, HttpContext context, IJobStore jobs, CancellationToken cancellationToken)
     {
-        if (!JobIds.IsValid(jobId))
-        {
-            return NotFound(jobId);
-        }
-
-        var record = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return record is null ? NotFound(jobId) : TypedResults.Ok(JobView.From(record));
+        var caller = TenantCaller.Of(context);
+        var record = await FindAsync(caller, jobId, jobs, cancellationToken).ConfigureAwait(false);
+        return record is null ? NotFound(jobId) : TypedResults.Ok(JobView.From(record, caller));
     }
 
-    private static async Task<IResult> FileAsync(string jobId, ResultFile file, string contentType, IJobStore jobs, IResultStore results,
-        CancellationToken cancellationToken)
+    /// <summary>The caller's job <paramref name="jobId"/> (any tenant's for an admin), or null: another tenant's is not found.</summary>
+    internal static async Task<JobRecord?> FindAsync(TenantCaller caller, string jobId, IJobStore jobs, CancellationToken cancellationToken)
     {
-        if (!JobIds.IsValid(jobId))
+        var storedId = caller.Lookup(jobId);
+        if (storedId is null)
         {
-            return NotFound(jobId);
+            return null;
         }
 
-        var record = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var record = await jobs.GetAsync(storedId, cancellationToken).ConfigureAwait(false);
+        return record is not null && caller.CanSee(record.JobId) ? record : null;
+    }
+
+    private static async Task<IResult> FileAsync(TenantCaller caller, string jobId, ResultFile file, string contentType, IJobStore jobs,
+        IResultStore results, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(caller, jobId, jobs, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return NotFound(jobId);
@@ -112,22 +132,18 @@ internal static class JobEndpoints
                 extensions: new Dictionary<string, object?> { ["status"] = record.Status.ToText() });
         }
 
-        var stream = await results.OpenReadAsync(jobId, file, cancellationToken).ConfigureAwait(false);
+        var stream = await results.OpenReadAsync(record.JobId, file, cancellationToken).ConfigureAwait(false);
         return stream is null
             ? TypedResults.Problem($"job {jobId} succeeded but its {ResultKeys.FileName(file)} is missing from the result store",
                 statusCode: StatusCodes.Status404NotFound, title: "Result file missing")
             : TypedResults.Stream(stream, contentType, ResultKeys.FileName(file));
     }
 
-    private static async Task<IResult> CancelAsync(string jobId, [FromBody] CancelRequest? body, IJobStore jobs, JobSubmitter submitter,
-        TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(string jobId, [FromBody] CancelRequest? body, HttpContext context, IJobStore jobs,
+        JobSubmitter submitter, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!JobIds.IsValid(jobId))
-        {
-            return NotFound(jobId);
-        }
-
-        var record = await jobs.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var caller = TenantCaller.Of(context);
+        var record = await FindAsync(caller, jobId, jobs, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return NotFound(jobId);
@@ -142,16 +158,16 @@ internal static class JobEndpoints
 
         // Recorded here, so the answer already says canceled and no worker starts the job after this point; the message
         // tells the worker running it (if any) to stop between iterations, and announces JobCanceled.
-        var transition = await jobs.CancelAsync(jobId, body?.Reason, cancellationToken).ConfigureAwait(false);
+        var transition = await jobs.CancelAsync(record.JobId, body?.Reason, cancellationToken).ConfigureAwait(false);
         if (!transition.Applied && transition.Job?.Status != JobStatus.Canceled)
         {
             return TypedResults.Problem($"job {jobId} ended ({transition.Job?.Status.ToText()}) before the cancel arrived; it keeps that outcome",
                 statusCode: StatusCodes.Status409Conflict, title: "Job already ended");
         }
 
-        await submitter.CancelAsync(new CancelJob { JobId = jobId, Reason = body?.Reason, RequestedAt = time.GetUtcNow() }, cancellationToken)
+        await submitter.CancelAsync(new CancelJob { JobId = record.JobId, Reason = body?.Reason, RequestedAt = time.GetUtcNow() }, cancellationToken)
             .ConfigureAwait(false);
-        var view = JobView.From(transition.Job ?? record);
+        var view = JobView.From(transition.Job ?? record, caller);
         return TypedResults.Accepted(view.StatusUrl, view);
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Api.Tenancy;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -42,9 +43,10 @@ internal static class RequestBodies
 
     /// <summary>
     /// A multipart job: the JSON in form field <c>job</c>, the images as files <c>sourceImage</c> and <c>maskImage</c>
-    /// (uploaded to the input store here, their keys put in the request).
+    /// (decoded at the door and uploaded to the input store here for <paramref name="tenant"/>, their keys put in the request).
     /// </summary>
     public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, RequestErrors errors)
+    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, TenantUploads uploads, string tenant, RequestErrors errors)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         JobRequest? request;
@@ -64,11 +66,9 @@ internal static class RequestBodies
             return null;
         }
 
-        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", ImageRole.Source, intake, errors, context.RequestAborted)
+    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, string tenant, RequestErrors errors)
             .ConfigureAwait(false);
-        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", ImageRole.Mask, intake, errors, context.RequestAborted)
-            .ConfigureAwait(false);
-        var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", ImageRole.Source, intake, errors, context.RequestAborted)
+        var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", ImageRole.Source, intake, tenant, errors, context.RequestAborted)
             .ConfigureAwait(false);
         return request with { SourceImageKey = source, MaskImageKey = mask, SecondImageKey = second };
     }
@@ -89,8 +89,8 @@ internal static class RequestBodies
 
         if (file.Length > intake.MaxInputBytes)
         {
-            errors.Add(field, StorageInputException.InputTooLarge,
-                $"{field}: {file.Length} bytes, over the limit of {intake.MaxInputBytes} bytes per image; downscale or recompress it");
+    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake, string tenant,
+        RequestErrors errors, CancellationToken cancellationToken)
             return null;
         }
 
@@ -101,6 +101,6 @@ internal static class RequestBodies
             await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
         }
 
-        return await intake.AcceptAsync(bytes, role, field, errors, cancellationToken).ConfigureAwait(false);
+        return await intake.AcceptAsync(tenant, bytes, role, field, errors, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Api.Endpoints;
 using Pipeline.Api.Submission;
 using Pipeline.Api.Validation;
+using Pipeline.Api.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Authentication;
@@ -37,6 +38,7 @@ public static class ApiServices
         // Scoped, per request: it sends through MassTransit's ISendEndpointProvider, which is scoped (MassTransit's
         // guidance for producers outside a consumer); a singleton holding it fails scope validation at start.
         services.AddScoped<JobSubmitter>();
+        services.AddTenancy();
         services.AddSingleton<JobSubmissionMetrics>();
         services.AddScheduleForwarding();
         services.AddPipelineBus();
@@ -50,6 +52,8 @@ public static class ApiServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        // After authentication (the bucket is the key's tenant's), before authorization and the endpoints.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
         var v1 = app.MapGroup("/v1").RequireAuthorization().WithTags("v1");

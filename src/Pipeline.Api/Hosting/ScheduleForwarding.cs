@@ -1,4 +1,7 @@
+using Pipeline.Contracts;
+using Pipeline.Api.Tenancy;
 using Pipeline.Scheduler.Contracts;
+using Pipeline.ServiceDefaults.Tenancy;
 
 namespace Pipeline.Api.Hosting;
 
@@ -6,7 +9,8 @@ namespace Pipeline.Api.Hosting;
 /// <c>/v1/schedules</c> on the API. Augmentation schedules live in the Scheduler host, which owns Hangfire; with
 /// <see cref="ApiOptions.SchedulerUrl"/> set, the API forwards each schedule operation there (<see cref="SchedulerForwarder"/>)
 /// after its own API-key check, so clients need one base URL. The <c>X-Api-Key</c> header goes along and the Scheduler
-/// checks it again, so both hosts are configured with the same keys. Each forwarded route is mapped with the Scheduler's
+/// checks it again (and scopes schedules to the key's tenant), so both hosts are configured with the same keys and tenants
+/// (<c>Pipeline:Tenancy</c>). Reading needs the <c>read</c> scope, writing and "run now" the <c>submit</c> scope. Each forwarded route is mapped with the Scheduler's
 /// own description (<see cref="ScheduleOperations"/>), so the API's OpenAPI document describes them, bodies included.
 /// Unset, the routes answer 404 saying where schedules are served, and the document leaves them out.
 /// </summary>
@@ -36,18 +40,18 @@ internal static class ScheduleForwarding
         // Each handler forwards the request untouched (the body is streamed on, never bound here); the parameters the
         // delegates declare are what the document shows, and the Scheduler binds and checks them again.
         schedules.MapGet(ScheduleOperations.Collection, (SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeList();
+            .DescribeList().RequireScope(TenantScopes.Read);
         schedules.MapPost(ScheduleOperations.Collection, (SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeCreate();
+            .DescribeCreate().RequireScope(TenantScopes.Submit);
         schedules.MapGet(ScheduleOperations.Item, (string id, SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeGet();
+            .DescribeGet().RequireScope(TenantScopes.Read);
         schedules.MapPut(ScheduleOperations.Item, (string id, SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeReplace();
+            .DescribeReplace().RequireScope(TenantScopes.Submit);
         schedules.MapDelete(ScheduleOperations.Item, (string id, SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeDelete();
+            .DescribeDelete().RequireScope(TenantScopes.Submit);
         schedules.MapPost(ScheduleOperations.Run, (string id, SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeRunNow();
+            .DescribeRunNow().RequireScope(TenantScopes.Submit);
         schedules.MapGet(ScheduleOperations.Runs, (string id, int? limit, SchedulerForwarder scheduler, HttpContext context) => scheduler.ForwardAsync(context))
-            .DescribeRuns();
+            .DescribeRuns().RequireScope(TenantScopes.Read);
     }
 }

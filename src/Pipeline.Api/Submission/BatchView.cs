@@ -1,3 +1,4 @@
+using Pipeline.Api.Tenancy;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Api.Submission;
@@ -20,19 +21,20 @@ public sealed record BatchView
     /// <summary>Each job's id and status URL, in request order; only in the answer to the submission.</summary>
     public IReadOnlyList<BatchItemView>? Jobs { get; init; }
 
-    /// <summary>The view of <paramref name="record"/>.</summary>
-    public static BatchView From(BatchRecord record, IReadOnlyList<BatchItemView>? jobs = null)
+    /// <summary>The view of <paramref name="record"/>, its id as <paramref name="caller"/> knows it (<see cref="JobView.From"/>).</summary>
+    public static BatchView From(BatchRecord record, IReadOnlyList<BatchItemView>? jobs = null, TenantCaller? caller = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var batchId = caller?.ViewId(record.BatchId) ?? record.BatchId;
         return new BatchView
         {
-            BatchId = record.BatchId,
+            BatchId = batchId,
             Status = record.Status == BatchStatus.Completed ? "completed" : "open",
             ExpectedJobs = record.ExpectedJobs,
             Counts = record.Counts,
             SubmittedAt = record.SubmittedAt,
             CompletedAt = record.CompletedAt,
-            StatusUrl = JobEndpointsPaths.Batch(record.BatchId),
+            StatusUrl = JobEndpointsPaths.Batch(batchId),
             Jobs = jobs,
         };
     }

@@ -2,10 +2,10 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Validation;
+using Pipeline.Api.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.Storage;
-using Pipeline.Storage.Inputs;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Api.Submission;
@@ -17,22 +17,26 @@ namespace Pipeline.Api.Submission;
 /// leaves it queued, and the client's retry (same id) sends it again. A newly recorded job is counted in
 /// <see cref="JobSubmissionMetrics"/>.
 /// </summary>
-public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
+public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, TenantUploads uploads, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time, JobSubmissionMetrics metrics)
 {
     private readonly Dictionary<(string Base64, ImageRole Role), string> _inline = [];
 
-    /// <summary>The message for <paramref name="request"/>, or null with <paramref name="errors"/> filled.</summary>
-    public async Task<SubmitJob?> ToMessageAsync(JobRequest request, string jobId, string? batchId, RequestErrors errors, string fieldPrefix,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The message for <paramref name="tenant"/>'s <paramref name="request"/> (<paramref name="jobId"/> and
+    /// <paramref name="batchId"/> are stored ids, <see cref="TenantIds"/>), or null with <paramref name="errors"/> filled.
+    /// Inline images are decoded at the door and uploaded for the tenant; an input given by key must be one the tenant uploaded.
+    /// </summary>
+    public async Task<SubmitJob?> ToMessageAsync(string tenant, JobRequest request, string jobId, string? batchId, RequestErrors errors,
+        string fieldPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(errors);
-        var sourceKey = await InlineAsync(request.SourceImage, request.SourceImageKey, "sourceImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
+        var sourceKey = await InlineAsync(tenant, request.SourceImage, request.SourceImageKey, "sourceImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
-        var maskKey = await InlineAsync(request.MaskImage, request.MaskImageKey, "maskImage", ImageRole.Mask, errors, fieldPrefix, cancellationToken)
+        var maskKey = await InlineAsync(tenant, request.MaskImage, request.MaskImageKey, "maskImage", ImageRole.Mask, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
-        var secondKey = await InlineAsync(request.SecondImage, request.SecondImageKey, "secondImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
+        var secondKey = await InlineAsync(tenant, request.SecondImage, request.SecondImageKey, "secondImage", ImageRole.Source, errors, fieldPrefix, cancellationToken)
             .ConfigureAwait(false);
         if (request.Kind is null)
         {
@@ -122,11 +126,18 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
         }
     }
 
-    private async Task<string?> InlineAsync(string? base64, string? key, string field, ImageRole role, RequestErrors errors, string fieldPrefix,
+    private async Task<string?> InlineAsync(string tenant, string? base64, string? key, string field, ImageRole role, RequestErrors errors, string fieldPrefix,
         CancellationToken cancellationToken)
     {
         if (base64 is null)
         {
+            // A malformed key is left to the contract rules; a well-formed one must be this tenant's upload.
+            if (InputKeys.IsValid(key) && !await uploads.OwnsAsync(tenant, key!, cancellationToken).ConfigureAwait(false))
+            {
+                errors.Add(fieldPrefix + field + "Key", ContractErrorCodes.InputNotFound,
+                    $"{field}Key '{key}' is not an input of this tenant: upload the image first (POST /v1/inputs) and use the key it returns");
+            }
+
             return key;
         }
 
@@ -153,7 +164,7 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ISendEndpoi
             return null;
         }
 
-        var accepted = await intake.AcceptAsync(bytes, role, fieldPrefix + field, errors, cancellationToken).ConfigureAwait(false);
+        var accepted = await intake.AcceptAsync(tenant, bytes, role, fieldPrefix + field, errors, cancellationToken).ConfigureAwait(false);
         if (accepted is not null)
         {
             _inline[(base64, role)] = accepted;

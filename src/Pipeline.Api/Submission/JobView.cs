@@ -1,3 +1,4 @@
+using Pipeline.Api.Tenancy;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Api.Submission;
@@ -44,16 +45,20 @@ public sealed record JobView
     /// <summary>The result metadata (pack, seed, steps, timings), once succeeded.</summary>
     public string? MetadataUrl { get; init; }
 
-    /// <summary>The view of <paramref name="record"/>.</summary>
-    public static JobView From(JobRecord record)
+    /// <summary>
+    /// The view of <paramref name="record"/> for <paramref name="caller"/>: ids as the caller knows them (its own ids for its
+    /// tenant's jobs, stored ids for an admin looking at another tenant's); null shows stored ids.
+    /// </summary>
+    public static JobView From(JobRecord record, TenantCaller? caller = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var url = JobEndpointsPaths.Job(record.JobId);
+        var jobId = caller?.ViewId(record.JobId) ?? record.JobId;
+        var url = JobEndpointsPaths.Job(jobId);
         var succeeded = record.Status == JobStatus.Succeeded;
         return new JobView
         {
-            JobId = record.JobId,
-            BatchId = record.BatchId,
+            JobId = jobId,
+            BatchId = record.BatchId is { } batchId && caller is not null ? caller.ViewId(batchId) : record.BatchId,
             Kind = record.Kind,
             Priority = record.Priority,
             Status = record.Status.ToText(),

@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Imaging;
 using Pipeline.Storage;
 using Pipeline.Storage.Inputs;
+using Pipeline.Storage.Tenancy;
 
 namespace Pipeline.Api.Validation;
 
@@ -16,7 +17,7 @@ namespace Pipeline.Api.Validation;
 /// Problems are added to the request's <see cref="RequestErrors"/> with the codes a failed job would carry
 /// (<see cref="ContractErrorCodes"/>); the decode budget's <see cref="TimeoutException"/> is left to the exception handler (503).
 /// </summary>
-public sealed class ImageIntake(IInputStore inputs, IOptions<InputValidationOptions> options, IOptions<FileStorageOptions> files)
+public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptions<InputValidationOptions> options, IOptions<FileStorageOptions> files)
 {
     // The worker builds its codec the same way (EngineFactory: new ImageCodec()): one set of limits, one decode budget per process.
     private static readonly ImageCodec Codec = new();
@@ -24,17 +25,21 @@ public sealed class ImageIntake(IInputStore inputs, IOptions<InputValidationOpti
     private readonly Dictionary<string, (int Width, int Height)> _images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Width, int Height)> _masks = new(StringComparer.Ordinal);
 
-    /// <summary>The keys this request stored for the first time (others were already stored: same bytes, same key).</summary>
+    /// <summary>
+    /// The keys this request uploaded for its tenant for the first time (201; others the tenant had uploaded before: same bytes,
+    /// same key). Whether another tenant uploaded the same bytes stays unknown.
+    /// </summary>
     public ISet<string> CreatedKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>The largest input accepted, in bytes: the input store's limit (<c>Pipeline:Storage:Files:MaxInputBytes</c>).</summary>
     public long MaxInputBytes => files.Value.MaxInputBytes;
 
     /// <summary>
-    /// Checks <paramref name="bytes"/> as <paramref name="role"/> and stores them; their key, or null with an error under
+    /// Checks <paramref name="bytes"/> as <paramref name="role"/>, stores them and records <paramref name="tenant"/> as their
+    /// uploader (what lets its jobs use the key); their key, or null with an error under
     /// <paramref name="field"/> (<c>input_too_large</c> over the store's limit, else the decoder's code).
     /// </summary>
-    public async Task<string?> AcceptAsync(byte[] bytes, ImageRole role, string field, RequestErrors errors, CancellationToken cancellationToken)
+    public async Task<string?> AcceptAsync(string tenant, byte[] bytes, ImageRole role, string field, RequestErrors errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(errors);
@@ -61,7 +66,7 @@ public sealed class ImageIntake(IInputStore inputs, IOptions<InputValidationOpti
             using var stream = new MemoryStream(bytes, writable: false);
             var stored = await inputs.PutAsync(stream, cancellationToken).ConfigureAwait(false);
             key = stored.Key;
-            if (stored.Created)
+            if (await tenants.RecordInputAsync(tenant, key, cancellationToken).ConfigureAwait(false))
             {
                 CreatedKeys.Add(key);
             }

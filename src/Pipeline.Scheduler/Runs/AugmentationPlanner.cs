@@ -22,9 +22,13 @@ public static class AugmentationPlanner
     /// <param name="Height">Pixel height.</param>
     public sealed record SourceImage(string Relative, string InputKey, int Width, int Height);
 
-    /// <summary>The batch id of a run: <c>aug-&lt;schedule id&gt;-&lt;period start as yyyyMMddTHHmmssZ&gt;</c>.</summary>
-    public static string BatchId(string scheduleId, DateTimeOffset periodStart) =>
-        $"aug-{scheduleId}-{PeriodStamp(periodStart)}";
+    /// <summary>
+    /// The batch id of a run: <c>aug-&lt;schedule id&gt;-&lt;period start as yyyyMMddTHHmmssZ&gt;</c>, stored under the
+    /// schedule's tenant (<c>acme..aug-…</c>; plain for the default tenant, <see cref="TenantIds"/>), so the run's batch and
+    /// jobs are that tenant's.
+    /// </summary>
+    public static string BatchId(string scheduleId, DateTimeOffset periodStart, string tenant = TenantIds.Default) =>
+        TenantIds.Qualify(tenant, $"aug-{scheduleId}-{PeriodStamp(periodStart)}");
 
     /// <summary>The period start as it appears in ids and folder names (UTC, to the second).</summary>
     public static string PeriodStamp(DateTimeOffset periodStart) =>
@@ -51,7 +55,7 @@ public static class AugmentationPlanner
                 $"schedule {schedule.Id} would make {total} jobs ({images.Count} images x {perImage}); a run holds at most {SubmitBatch.MaxJobs}"));
         }
 
-        var batchId = BatchId(schedule.Id, periodStart);
+        var batchId = BatchId(schedule.Id, periodStart, schedule.Tenant);
         var period = PeriodStamp(periodStart);
         var jobs = new List<PlannedJob>((int)total);
         for (var i = 0; i < images.Count; i++)

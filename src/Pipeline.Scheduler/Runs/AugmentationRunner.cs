@@ -85,7 +85,7 @@ public sealed partial class AugmentationRunner(
         {
             ScheduleId = schedule.Id,
             PeriodStart = period,
-            BatchId = AugmentationPlanner.BatchId(schedule.Id, period),
+            BatchId = AugmentationPlanner.BatchId(schedule.Id, period, schedule.Tenant),
             Status = RunStatuses.Requested,
             Plan = new RunPlan { Priority = schedule.Priority, Steps = schedule.Steps, ModelPack = schedule.ModelPack, Order = schedule.Order, Jobs = [] },
             CreatedAt = now,

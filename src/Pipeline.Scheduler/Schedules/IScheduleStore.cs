@@ -5,13 +5,16 @@ namespace Pipeline.Scheduler.Schedules;
 /// <summary>Schedules and their runs (PostgreSQL, in the job store's schema).</summary>
 public interface IScheduleStore
 {
-    /// <summary>Creates or replaces a schedule; true when it was created.</summary>
-    Task<bool> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Creates or replaces a schedule (owned by its <see cref="AugmentationSchedule.Tenant"/>); true when it was created,
+    /// false when replaced, null when the id belongs to another tenant's schedule (nothing changes).
+    /// </summary>
+    Task<bool?> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates a schedule unless its id exists; true when created.</summary>
+    /// <summary>Creates a schedule (owned by its <see cref="AugmentationSchedule.Tenant"/>) unless its id exists, whoever owns it; true when created.</summary>
     Task<bool> InsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default);
 
-    /// <summary>The schedule, or null.</summary>
+    /// <summary>The schedule with its tenant, or null.</summary>
     Task<AugmentationSchedule?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Every schedule, by id.</summary>

@@ -33,34 +33,36 @@ public sealed class PostgresScheduleStore : IScheduleStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
+    public async Task<bool?> UpsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
     {
+        // Another tenant's row is left alone: the WHERE makes the update a no-op and RETURNING yields no row.
         await using var command = Command($"""
-            INSERT INTO {_schedules} (id, definition, created_at, updated_at) VALUES (@id, @definition, @now, @now)
+            INSERT INTO {_schedules} AS s (id, tenant, definition, created_at, updated_at) VALUES (@id, @tenant, @definition, @now, @now)
             ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+                WHERE s.tenant = excluded.tenant
             RETURNING (xmax = 0)
-            """, ("id", schedule.Id), ("now", Now()), Json("definition", schedule));
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            """, ("id", schedule.Id), ("tenant", schedule.Tenant), ("now", Now()), Json("definition", schedule));
+        return (bool?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<bool> InsertAsync(AugmentationSchedule schedule, CancellationToken cancellationToken = default)
     {
         await using var command = Command($"""
-            INSERT INTO {_schedules} (id, definition, created_at, updated_at) VALUES (@id, @definition, @now, @now)
+            INSERT INTO {_schedules} (id, tenant, definition, created_at, updated_at) VALUES (@id, @tenant, @definition, @now, @now)
             ON CONFLICT (id) DO NOTHING
-            """, ("id", schedule.Id), ("now", Now()), Json("definition", schedule));
+            """, ("id", schedule.Id), ("tenant", schedule.Tenant), ("now", Now()), Json("definition", schedule));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
     public async Task<AugmentationSchedule?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        (await QuerySchedulesAsync($"SELECT definition FROM {_schedules} WHERE id = @id", cancellationToken, ("id", id)).ConfigureAwait(false))
+        (await QuerySchedulesAsync($"SELECT definition, tenant FROM {_schedules} WHERE id = @id", cancellationToken, ("id", id)).ConfigureAwait(false))
         .SingleOrDefault();
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AugmentationSchedule>> ListAsync(CancellationToken cancellationToken = default) =>
-        QuerySchedulesAsync($"SELECT definition FROM {_schedules} ORDER BY id", cancellationToken);
+        QuerySchedulesAsync($"SELECT definition, tenant FROM {_schedules} ORDER BY id", cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
@@ -188,7 +190,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
         var schedules = new List<AugmentationSchedule>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            schedules.Add(JsonSerializer.Deserialize<AugmentationSchedule>(reader.GetString(0), ContractJson.Options)!);
+            schedules.Add(JsonSerializer.Deserialize<AugmentationSchedule>(reader.GetString(0), ContractJson.Options)! with { Tenant = reader.GetString(1) });
         }
 
         return schedules;

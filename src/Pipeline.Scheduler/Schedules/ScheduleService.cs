@@ -17,8 +17,14 @@ public sealed class ScheduleService(IScheduleStore store, IScheduleTriggers trig
         }
 
         var created = await store.UpsertAsync(schedule, cancellationToken).ConfigureAwait(false);
+        if (created is null)
+        {
+            // The id is another tenant's schedule: answered like an existing id, without saying whose.
+            return ScheduleWrite.Of(ScheduleWriteOutcome.AlreadyExists);
+        }
+
         triggers.Register(schedule);
-        return ScheduleWrite.Of(created ? ScheduleWriteOutcome.Created : ScheduleWriteOutcome.Replaced);
+        return ScheduleWrite.Of(created.Value ? ScheduleWriteOutcome.Created : ScheduleWriteOutcome.Replaced);
     }
 
     /// <summary>Creates a schedule unless its id is taken; nothing is stored when it is invalid or its source cannot make a run.</summary>

@@ -1,4 +1,8 @@
+using Pipeline.Contracts;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pipeline.ServiceDefaults.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +25,9 @@ public static class ApiKeyAuthentication
 
     /// <summary>
     /// Makes <see cref="ApiKeyAuthenticationHandler"/> the default scheme and adds authorization with the
-    /// <see cref="AdminPolicy"/> policy (the <see cref="AdminRole"/> role).
+    /// <see cref="AdminPolicy"/> policy (the <see cref="AdminRole"/> role) and one policy per scope
+    /// (<see cref="TenantScopes.Policy"/>), whose 403 names the missing scope (<see cref="ScopeForbiddenResultHandler"/>).
+    /// Tenants and their hashed keys bind from <see cref="TenancyOptions.SectionName"/> (validated at start).
     /// <paramref name="configure"/> fills <see cref="ApiKeyAuthenticationOptions"/> from the host's own options
     /// (<typeparamref name="THostOptions"/>, read through a monitor so reloaded keys apply).
     /// </summary>
@@ -32,8 +38,20 @@ public static class ApiKeyAuthentication
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddAuthentication(SchemeName).AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(SchemeName, null);
-        services.AddOptions<ApiKeyAuthenticationOptions>(SchemeName).Configure(configure);
-        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole));
+        services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TenancyOptions>, TenancyOptionsValidator>());
+        services.AddOptions<ApiKeyAuthenticationOptions>(SchemeName)
+            .Configure<IOptionsMonitor<TenancyOptions>>((auth, tenancy) => auth.Tenancy = () => tenancy.CurrentValue)
+            .Configure(configure);
+        var authorization = services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole));
+        foreach (var scope in TenantScopes.All)
+        {
+            authorization.AddPolicy(ScopePolicies.Name(scope), policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Scope, scope));
+        }
+
+        // Added, not tried: the framework registers its own default handler first, and the last registration wins.
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeForbiddenResultHandler>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using Pipeline.Contracts;
 using Microsoft.AspNetCore.Authentication;
+using Pipeline.ServiceDefaults.Tenancy;
 
 namespace Pipeline.ServiceDefaults.Authentication;
 
@@ -13,6 +15,12 @@ public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     /// role (what the <see cref="ApiKeyAuthentication.AdminPolicy"/> policy asks for). Read on every request. Default none.
     /// </summary>
     public Func<IReadOnlyList<string>> AdminKeys { get; set; } = static () => [];
+
+    /// <summary>
+    /// Tenants and their hashed keys (<see cref="TenancyOptions"/>), read on every request. <see cref="ApiKeys"/> are keys of the
+    /// default tenant with <see cref="TenantScopes.Client"/> scopes and <see cref="AdminKeys"/> default-tenant keys with every scope.
+    /// </summary>
+    public Func<TenancyOptions> Tenancy { get; set; } = static () => new();
 
     /// <summary>
     /// When set, HTTP Basic with this user name and an API key as password is accepted too (so a browser can open a
