@@ -1,4 +1,3 @@
-using Pipeline.Api.Tenancy;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -45,8 +44,7 @@ internal static class RequestBodies
     /// A multipart job: the JSON in form field <c>job</c>, the images as files <c>sourceImage</c> and <c>maskImage</c>
     /// (decoded at the door and uploaded to the input store here for <paramref name="tenant"/>, their keys put in the request).
     /// </summary>
-    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, RequestErrors errors)
-    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, TenantUploads uploads, string tenant, RequestErrors errors)
+    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, string tenant, RequestErrors errors)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         JobRequest? request;
@@ -66,14 +64,16 @@ internal static class RequestBodies
             return null;
         }
 
-    public static async Task<JobRequest?> ReadMultipartJobAsync(HttpContext context, ImageIntake intake, string tenant, RequestErrors errors)
+        var source = await UploadAsync(form.Files.GetFile("sourceImage"), request.SourceImageKey, "sourceImage", ImageRole.Source, intake, tenant, errors, context.RequestAborted)
+            .ConfigureAwait(false);
+        var mask = await UploadAsync(form.Files.GetFile("maskImage"), request.MaskImageKey, "maskImage", ImageRole.Mask, intake, tenant, errors, context.RequestAborted)
             .ConfigureAwait(false);
         var second = await UploadAsync(form.Files.GetFile("secondImage"), request.SecondImageKey, "secondImage", ImageRole.Source, intake, tenant, errors, context.RequestAborted)
             .ConfigureAwait(false);
         return request with { SourceImageKey = source, MaskImageKey = mask, SecondImageKey = second };
     }
 
-    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake,
+    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake, string tenant,
         RequestErrors errors, CancellationToken cancellationToken)
     {
         if (file is null)
@@ -89,8 +89,8 @@ internal static class RequestBodies
 
         if (file.Length > intake.MaxInputBytes)
         {
-    private static async Task<string?> UploadAsync(IFormFile? file, string? key, string field, ImageRole role, ImageIntake intake, string tenant,
-        RequestErrors errors, CancellationToken cancellationToken)
+            errors.Add(field, StorageInputException.InputTooLarge,
+                $"{field}: {file.Length} bytes, over the limit of {intake.MaxInputBytes} bytes per image; downscale or recompress it");
             return null;
         }
 
