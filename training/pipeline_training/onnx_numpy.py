@@ -133,13 +133,20 @@ def _unsqueeze(x, axes):
     return out
 
 
+def _tensor(a: np.ndarray):
+    import torch
+
+    a = np.ascontiguousarray(a)
+    return torch.from_numpy(a if a.flags.writeable else a.copy())
+
+
 def _matmul(a, b):
     """np.matmul, but float32 products of stacked matrices through torch: NumPy loops over the stack outside BLAS
     (about 50x slower on the denoiser's [batch, N, d] x [d, d] products). Same float32 arithmetic."""
     if a.dtype == np.float32 and b.dtype == np.float32 and max(a.ndim, b.ndim) > 2:
         import torch
 
-        return torch.matmul(torch.from_numpy(np.ascontiguousarray(a)), torch.from_numpy(np.ascontiguousarray(b))).numpy()
+        return torch.matmul(_tensor(a), _tensor(b)).numpy()
     return np.matmul(a, b)
 
 
@@ -148,8 +155,7 @@ def _conv(x, w, b=None, dilations=(1, 1), group=1, kernel_shape=None, pads=(0, 0
 
     if len(pads) != 4 or pads[0] != pads[2] or pads[1] != pads[3]:
         raise NotImplementedError(f"Conv: asymmetric pads {list(pads)}")
-    y = torch.nn.functional.conv2d(torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.array(w)),
-                                   None if b is None else torch.from_numpy(np.array(b)), stride=tuple(strides),
+    y = torch.nn.functional.conv2d(_tensor(x), _tensor(w), None if b is None else _tensor(b), stride=tuple(strides),
                                    padding=(pads[0], pads[1]), dilation=tuple(dilations), groups=group)
     return y.numpy()
 
