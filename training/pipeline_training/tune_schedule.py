@@ -146,8 +146,17 @@ def coordinate_search(ev: Evaluator, steps: int, tie: float, log=print) -> S.Con
     return best
 
 
-def tuned_from_cache(ev: Evaluator, steps: int, tie: float) -> S.ConfidenceKnobs:
-    return coordinate_search(ev, steps, tie, log=lambda *_: None)
+def best_cached(ev: Evaluator, steps: int, tie: float) -> S.ConfidenceKnobs | None:
+    """The best knobs among the points already measured at `steps` (fp32, seed 0), for a run that skips the search
+    (e.g. one cut off in it): the defaults unless another setting beats them by more than `tie`; None if the
+    defaults were never measured there."""
+    rows = [r for r in ev.done.values() if r["key"]["order"] == "confidence" and r["key"]["steps"] == steps
+            and r["key"]["precision"] == "fp32" and r["key"]["seed"] == 0 and r["key"]["samples"] == ev.samples]
+    default_fd = next((r["fd"] for r in rows if r["key"]["confidence"] == DEFAULT.to_manifest()), None)
+    if default_fd is None:
+        return None
+    best = min(rows, key=lambda r: r["fd"])
+    return S.ConfidenceKnobs.from_manifest(best["key"]["confidence"]) if best["fd"] < default_fd - tie else DEFAULT
 
 
 def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -> None:
@@ -224,10 +233,9 @@ def run(pack: Path, data: Path, classifier: Path, out: Path, frontier: Path, sam
         if "anchors" in stages:
             fd("reference", "reference", 64)
             fd("pipeline", "confidence", search_steps, knobs=DEFAULT)
+        tuned[0] = best_cached(ev, search_steps, tie)
         if "search" in stages:
             tuned[0] = coordinate_search(ev, search_steps, tie, log)
-        else:
-            tuned[0] = None
         best = tuned[0] or DEFAULT
         if "sweep" in stages:
             for s in (4, 12):
@@ -279,7 +287,8 @@ def main(argv=None) -> None:
     p.add_argument("--tie", type=float, default=0.05, help="FD change a knob must beat to be kept")
     p.add_argument("--minutes", type=float, default=60.0)
     p.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads; 1 on a shared machine (OpenMP threads wait on each other when a core is taken)")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     tuned = run(args.pack, args.data, args.classifier, args.out, args.frontier or args.pack / "frontier.json",

@@ -109,3 +109,20 @@ def test_tune_schedule_smoke_writes_frontier_and_resumes(repo, tmp_path):
 
     assert tune_schedule.run(**kw) == tuned  # resumed: every point from the cache
     assert (tmp_path / "tune" / "points.jsonl").read_text().splitlines() == lines
+
+
+def test_export_confidence_knobs_from_json_or_frontier(tmp_path):
+    from pipeline_training.export import confidence_knobs
+
+    assert confidence_knobs('{"schedule": "cubic"}') == {**S.ConfidenceKnobs().to_manifest(), "schedule": "cubic"}
+    frontier = tmp_path / "frontier.json"
+    frontier.write_text(json.dumps({"points": [], "tuned": {"noise": 2.0, "noiseAnneal": "cosine"}}))
+    assert confidence_knobs(str(frontier))["noiseAnneal"] == "cosine"
+    with pytest.raises(ValueError):
+        confidence_knobs('{"schedule": "spiral"}')
+
+
+def test_emoji_manifest_knobs_are_valid(repo, validate_manifest):
+    manifest = json.loads((repo / "models" / "emoji-32" / "manifest.json").read_text())
+    validate_manifest(manifest)
+    S.ConfidenceKnobs.from_manifest(manifest["sampling"].get("confidence"))
