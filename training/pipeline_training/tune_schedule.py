@@ -207,6 +207,22 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
     path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
+def knee(doc: dict, reference_steps: int = 64) -> dict | None:
+    """The fewest steps at which the tuned confidence knobs (fp32) are no worse than the reference order at
+    `reference_steps`, with a margin for FD noise: FD(tuned, S) + margin <= FD(reference). The margin is the largest
+    seed-to-seed FD difference measured at any point (fdSeeds), or 10% of the reference's FD when none was."""
+    points = doc["points"]
+    ref = next((p for p in points if p["sampler"] == "reference" and p["steps"] == reference_steps), None)
+    tuned = doc.get("tuned")
+    if ref is None or tuned is None:
+        return None
+    spreads = [max(p["fdSeeds"]) - min(p["fdSeeds"]) for p in points if len(p.get("fdSeeds", [])) > 1]
+    margin = max(spreads) if spreads else 0.1 * ref["fd"]
+    ok = sorted(p["steps"] for p in points if p["sampler"] == "pipeline" and p["order"] == "confidence"
+                and p["precision"] == "fp32" and p["confidence"] == tuned and p["fd"] + margin <= ref["fd"])
+    return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": ref["fd"]}
+
+
 class OutOfTime(Exception):
     pass
 
@@ -294,6 +310,9 @@ def main(argv=None) -> None:
     tuned = run(args.pack, args.data, args.classifier, args.out, args.frontier or args.pack / "frontier.json",
                 args.samples, args.batch, args.search_steps, args.tie, args.minutes, set(args.stages))
     print(f"tuned knobs: {json.dumps(tuned.to_manifest())}")
+    frontier = args.frontier or args.pack / "frontier.json"
+    if frontier.exists():
+        print(f"knee: {knee(json.loads(frontier.read_text()))}")
 
 
 if __name__ == "__main__":

@@ -126,3 +126,17 @@ def test_emoji_manifest_knobs_are_valid(repo, validate_manifest):
     manifest = json.loads((repo / "models" / "emoji-32" / "manifest.json").read_text())
     validate_manifest(manifest)
     S.ConfidenceKnobs.from_manifest(manifest["sampling"].get("confidence"))
+
+
+def test_knee_is_the_fewest_steps_beating_the_reference_by_the_noise_margin():
+    tuned = {"schedule": "cubic"}
+
+    def conf(steps, fd, **kw):
+        return {"sampler": "pipeline", "order": "confidence", "precision": "fp32", "confidence": tuned, "steps": steps,
+                "fd": fd, **kw}
+
+    doc = {"tuned": tuned, "points": [{"sampler": "reference", "order": "reference", "steps": 64, "fd": 5.0},
+                                      conf(4, 4.8), conf(6, 4.6), conf(8, 3.0, fdSeeds=[3.0, 3.3])]}
+    assert tune_schedule.knee(doc) == {"steps": 6, "margin": 0.3, "referenceFd": 5.0}
+    doc["points"][1]["fd"] = 4.75
+    assert tune_schedule.knee(doc)["steps"] == 4
