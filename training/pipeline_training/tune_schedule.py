@@ -204,6 +204,7 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
     }
     if tuned:
         doc["tuned"] = tuned.to_manifest()
+        doc["knee"] = knee(doc)
     path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
