@@ -210,18 +210,25 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
 
 def knee(doc: dict, reference_steps: int = 64) -> dict | None:
     """The fewest steps at which the tuned confidence knobs (fp32) are no worse than the reference order at
-    `reference_steps`, with a margin for FD noise: FD(tuned, S) + margin <= FD(reference). The margin is the largest
-    seed-to-seed FD difference measured at any point (fdSeeds), or 10% of the reference's FD when none was."""
+    `reference_steps`, with a margin for FD noise: FD(tuned, S) + margin <= FD(reference), each FD the mean over the
+    seeds measured (fdSeeds) and the margin the largest seed-to-seed spread measured at any point (10% of the
+    reference's FD when no point has two seeds)."""
     points = doc["points"]
-    ref = next((p for p in points if p["sampler"] == "reference" and p["steps"] == reference_steps), None)
+
+    def mean_fd(p):
+        seeds = p.get("fdSeeds") or [p["fd"]]
+        return sum(seeds) / len(seeds)
+
+    ref = next((p for p in points if p["sampler"] == "reference" and p["steps"] == reference_steps
+                and p["precision"] == "fp32"), None)
     tuned = doc.get("tuned")
     if ref is None or tuned is None:
         return None
     spreads = [max(p["fdSeeds"]) - min(p["fdSeeds"]) for p in points if len(p.get("fdSeeds", [])) > 1]
-    margin = max(spreads) if spreads else 0.1 * ref["fd"]
+    margin = max(spreads) if spreads else 0.1 * mean_fd(ref)
     ok = sorted(p["steps"] for p in points if p["sampler"] == "pipeline" and p["order"] == "confidence"
-                and p["precision"] == "fp32" and p["confidence"] == tuned and p["fd"] + margin <= ref["fd"])
-    return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": ref["fd"]}
+                and p["precision"] == "fp32" and p["confidence"] == tuned and mean_fd(p) + margin <= mean_fd(ref))
+    return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": round(mean_fd(ref), 4)}
 
 
 class OutOfTime(Exception):

@@ -135,8 +135,12 @@ def test_knee_is_the_fewest_steps_beating_the_reference_by_the_noise_margin():
         return {"sampler": "pipeline", "order": "confidence", "precision": "fp32", "confidence": tuned, "steps": steps,
                 "fd": fd, **kw}
 
-    doc = {"tuned": tuned, "points": [{"sampler": "reference", "order": "reference", "steps": 64, "fd": 5.0},
+    doc = {"tuned": tuned, "points": [{"sampler": "reference", "order": "reference", "steps": 64, "precision": "fp32", "fd": 5.0},
                                       conf(4, 4.8), conf(6, 4.6), conf(8, 3.0, fdSeeds=[3.0, 3.3])]}
     assert tune_schedule.knee(doc) == {"steps": 6, "margin": 0.3, "referenceFd": 5.0}
-    doc["points"][1]["fd"] = 4.75
+    doc["points"][1]["fd"] = 4.7
+    assert tune_schedule.knee(doc)["steps"] == 4
+    doc["points"][0]["fdSeeds"] = [5.0, 6.0]  # the reference's mean is 5.5, the margin now 1.0
+    assert tune_schedule.knee(doc) == {"steps": 8, "margin": 1.0, "referenceFd": 5.5}
+    doc["points"][1]["fd"] = 4.4
     assert tune_schedule.knee(doc)["steps"] == 4
