@@ -101,6 +101,9 @@ public static class ContractErrorCodes
     /// <summary>A sampler's confidence-noise setting (set by hosts, never by a message) not finite or below 0.</summary>
     public const string InvalidConfidenceNoise = "invalid_confidence_noise";
 
+    /// <summary>A sampler's other confidence-schedule knob (set by hosts from a pack manifest, never by a message) out of range.</summary>
+    public const string InvalidConfidenceSchedule = "invalid_confidence_schedule";
+
     /// <summary>
     /// A job message that names a valid job id but cannot be read as a job (a field of the wrong type, a required field
     /// missing or null): the worker records the job as failed with this code and a sentence naming the field.

@@ -39,6 +39,9 @@ public sealed record EngineModelPack(
     /// <summary>Unmask order when a job names none (manifest sampling.defaultOrder). Default reference.</summary>
     public UnmaskOrder DefaultOrder { get; init; } = UnmaskOrder.Reference;
 
+    /// <summary>The confidence order's schedule knobs (manifest sampling.confidence). Default <see cref="ConfidenceSchedule.Default"/>.</summary>
+    public ConfidenceSchedule Confidence { get; init; } = ConfidenceSchedule.Default;
+
     /// <summary>
     /// The step budget of each priority class on this pack (manifest sampling, then the deployment's overrides; see
     /// <see cref="PackStepBudgets"/>). Default <see cref="StepBudgetPolicy.Default"/>.
@@ -67,9 +70,29 @@ public sealed record EngineModelPack(
             DefaultOrder = UnmaskOrders.Parse(m.Sampling?.DefaultOrder) ?? UnmaskOrder.Reference,
             Budgets = budgets,
             Canvas = new Canvas.DeferredCanvasCodec(pack),
+            Confidence = ConfidenceFrom(m.Sampling?.Confidence),
         };
         engine.EnsureConsistent();
         return engine;
+    }
+
+    /// <summary>The sampler's knobs for a manifest's <c>sampling.confidence</c> (validated at load); defaults where it is silent.</summary>
+    public static ConfidenceSchedule ConfidenceFrom(ConfidenceSamplingSpec? spec)
+    {
+        if (spec is null)
+        {
+            return ConfidenceSchedule.Default;
+        }
+
+        var d = ConfidenceSchedule.Default;
+        return new ConfidenceSchedule
+        {
+            Noise = spec.Noise ?? d.Noise,
+            NoiseAnneal = ConfidenceSchedule.ParseNoiseAnneal(spec.NoiseAnneal) ?? d.NoiseAnneal,
+            Schedule = ConfidenceSchedule.ParseSchedule(spec.Schedule) ?? d.Schedule,
+            TemperatureStart = spec.TemperatureStart ?? d.TemperatureStart,
+            TemperatureEnd = spec.TemperatureEnd ?? d.TemperatureEnd,
+        };
     }
 
     /// <summary>The telemetry label of an active provider: "cuda" or "cpu".</summary>

@@ -30,6 +30,7 @@ internal static class JobPreparer
                 Order = order,
                 Temperature = job.Temperature ?? pack.DefaultTemperature,
                 TopK = job.TopK,
+                Confidence = pack.Confidence,
             };
             settings.Validate(pack.CodebookSize);
             if (job.Kind == JobKind.Variation)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Contracts;
 
 namespace Pipeline.Sampling;
@@ -18,10 +17,11 @@ public sealed record SamplerSettings
     public int? TopK { get; init; }
 
     /// <summary>
-    /// Confidence order only: scale of the Gumbel noise added to log-confidence, annealed by (1 − (s+1)/S) to 0 at the last step.
-    /// Default 4.5, MaskGIT's choice temperature; 0 commits strictly the most confident tokens.
+    /// Confidence order only: the schedule's knobs (masked fraction per step, Gumbel noise scale and its anneal, per-step
+    /// temperature multiplier); a pack sets them in its manifest (<c>sampling.confidence</c>). Default
+    /// <see cref="ConfidenceSchedule.Default"/>: cosine, noise 4.5 annealed linearly, constant temperature.
     /// </summary>
-    public double ConfidenceNoise { get; init; } = 4.5;
+    public ConfidenceSchedule Confidence { get; init; } = ConfidenceSchedule.Default;
 
     /// <summary>Throws <see cref="SamplingParameterException"/> naming the first parameter out of range.</summary>
     public void Validate(int codebookSize)
@@ -29,10 +29,7 @@ public sealed record SamplerSettings
         SamplingParameterException.ThrowIf(JobParameterRules.Steps(Steps, maximum: null));
         SamplingParameterException.ThrowIf(JobParameterRules.Temperature(Temperature));
         SamplingParameterException.ThrowIf(TopK is { } k ? JobParameterRules.TopK(k, codebookSize) : null);
-        if (!double.IsFinite(ConfidenceNoise) || ConfidenceNoise < 0)
-        {
-            throw new SamplingParameterException(ContractErrorCodes.InvalidConfidenceNoise,
-                string.Create(CultureInfo.InvariantCulture, $"confidence noise must be a finite number of at least 0; got {ConfidenceNoise}"));
-        }
+        (Confidence ?? throw new SamplingParameterException(ContractErrorCodes.InvalidConfidenceSchedule,
+            "the confidence schedule must be set")).Validate();
     }
 }

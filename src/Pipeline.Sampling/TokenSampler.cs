@@ -95,7 +95,7 @@ public sealed class TokenSampler
             UnmaskOrder.Reference => PlanReference(t),
             UnmaskOrder.ExactK => PlanExactK(t),
             UnmaskOrder.Confidence => Math.Max(0,
-                RemainingMasked - UnmaskSchedule.ConfidenceMaskedAfter(InitialMasked, CompletedSteps, Steps)),
+                RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
         };
         _planPending = true;
@@ -175,19 +175,24 @@ public sealed class TokenSampler
     }
 
     /// <summary>
-    /// MaskGIT step (Chang et al. 2022, §3.2): sample a token at every masked position, score it by
-    /// ln p(token) + g · ConfidenceNoise · (1 − (s+1)/S) with g ~ Gumbel(0, 1) and s = S − t the 0-based step
-    /// index (MaskGIT's choice-temperature annealing; the Python reference sampler uses the same rule), and commit
-    /// the planned count of highest scores. The scale is (t − 1)/S: exactly 0 at the last step, where every
-    /// remaining position is committed anyway. Ties keep the lower position, so the choice is deterministic.
+    /// MaskGIT step (Chang et al. 2022, §3.2): sample a token at every masked position at temperature τ · m(s), score it by
+    /// ln p(token) + g · a(s) with g ~ Gumbel(0, 1) and s = S − t the 0-based step index, and commit the planned count of
+    /// highest scores. a(s) is the noise scale and m(s) the temperature multiplier of <see cref="SamplerSettings.Confidence"/>
+    /// (by default a(s) = 4.5 · (1 − (s+1)/S), MaskGIT's choice-temperature annealing, and m(s) = 1; the Python reference
+    /// sampler uses the same rules). At the last step every remaining position is committed whatever the scores. Ties keep
+    /// the lower position, so the choice is deterministic.
     /// </summary>
     private void CommitMostConfident(ReadOnlySpan<float> logits, int t)
     {
         var masked = CollectMasked();
-        var noiseScale = _settings.ConfidenceNoise * (t - 1) / Steps;
+        var stepIndex = Steps - t;
+        var noiseScale = _settings.Confidence.NoiseScale(stepIndex, Steps);
+        var multiplier = _settings.Confidence.TemperatureMultiplier(stepIndex, Steps);
+        // × 1 is exact, so the default knobs sample at the job's temperature to the bit
+        var temperature = multiplier == 1.0 ? _settings.Temperature : (float)(_settings.Temperature * multiplier);
         for (var c = 0; c < masked; c++)
         {
-            _candidateTokens[c] = SampleAt(logits, _positions[c], out var logProbability);
+            _candidateTokens[c] = SampleAt(logits, _positions[c], temperature, out var logProbability);
             _candidateScores[c] = logProbability + noiseScale * _random.NextGumbel();
         }
 
@@ -222,6 +227,9 @@ public sealed class TokenSampler
     }
 
     private long SampleAt(ReadOnlySpan<float> logits, int position, out double logProbability) =>
-        CategoricalSampler.Sample(logits.Slice(position * _codebookSize, _codebookSize), _settings.Temperature,
+        SampleAt(logits, position, _settings.Temperature, out logProbability);
+
+    private long SampleAt(ReadOnlySpan<float> logits, int position, float temperature, out double logProbability) =>
+        CategoricalSampler.Sample(logits.Slice(position * _codebookSize, _codebookSize), temperature,
             _settings.TopK, _scratch, _random, out logProbability);
 }

@@ -13,11 +13,12 @@ public static class UnmaskSchedule
     public static int ExactKCount(int remaining, int t) => (remaining + t - 1) / t;
 
     /// <summary>
-    /// MaskGIT order (Chang et al., "MaskGIT: Masked Generative Image Transformer", CVPR 2022, §3.2, eq. 4 with the
-    /// cosine γ): after step index i (0-based) of S, floor(M0 · cos(π/2 · (i+1)/S)) positions stay masked, M0 being
-    /// the count masked at the start. At i = S−1 the cosine is 0, so nothing stays masked.
+    /// MaskGIT order (Chang et al., "MaskGIT: Masked Generative Image Transformer", CVPR 2022, §3.2, eq. 4): after step
+    /// index i (0-based) of S, floor(M0 · γ((i+1)/S)) positions stay masked, M0 being the count masked at the start and γ
+    /// the <paramref name="schedule"/> (<see cref="ConfidenceSchedule.MaskedFraction"/>; cosine by default). After the
+    /// last step nothing stays masked.
     /// </summary>
-    public static int ConfidenceMaskedAfter(int initialMasked, int stepIndex, int steps)
+    public static int ConfidenceMaskedAfter(int initialMasked, int stepIndex, int steps, MaskSchedule schedule = MaskSchedule.Cosine)
     {
         if (stepIndex >= steps - 1)
         {
@@ -25,6 +26,6 @@ public static class UnmaskSchedule
         }
 
         var ratio = (stepIndex + 1) / (double)steps;
-        return (int)Math.Floor(initialMasked * Math.Cos(Math.PI / 2 * ratio));
+        return (int)Math.Floor(initialMasked * ConfidenceSchedule.MaskedFraction(schedule, ratio));
     }
 }

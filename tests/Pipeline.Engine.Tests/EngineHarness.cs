@@ -12,7 +12,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     public const string PackName = "fake-4x4";
 
     /// <param name="meters">Where the engine publishes its metrics; null: none.</param>
-    public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null, IMeterFactory? meters = null)
+    /// <param name="confidence">The pack's confidence knobs (manifest sampling.confidence); null: the defaults.</param>
+    public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null, IMeterFactory? meters = null,
+        ConfidenceSchedule? confidence = null)
     {
         Denoiser = new FakeDenoiser(N, CodebookSize);
         Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
@@ -22,6 +24,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         {
             Budgets = budgets ?? StepBudgetPolicy.Default,
             Canvas = Canvas,
+            Confidence = confidence ?? ConfidenceSchedule.Default,
         };
         Options = new EngineOptions { MaxBatch = maxBatch };
         Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance, meters);

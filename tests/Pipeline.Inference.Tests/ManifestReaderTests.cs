@@ -150,6 +150,38 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void Parse_ConfidenceKnobs_AreRead()
+    {
+        var m = Parse(Edited(m => m["sampling"]!["confidence"] = new JsonObject
+        {
+            ["noise"] = 2.0, ["noiseAnneal"] = "cosine", ["schedule"] = "square", ["temperatureStart"] = 1.1, ["temperatureEnd"] = 0.9,
+        }));
+
+        Assert.Equal(new ConfidenceSamplingSpec(2.0, "cosine", "square", 1.1, 0.9), m.Sampling!.Confidence);
+    }
+
+    [Theory]
+    [InlineData("noise", -1.0, "sampling.confidence.noise -1 must be a finite number of at least 0.")]
+    [InlineData("noiseAnneal", "exponential", "sampling.confidence.noiseAnneal 'exponential' must be one of linear, cosine, constant.")]
+    [InlineData("schedule", "Cosine", "sampling.confidence.schedule 'Cosine' must be one of cosine, linear, square, cubic.")]
+    [InlineData("temperatureEnd", 0.0, "sampling.confidence.temperatureEnd 0 must be a finite number above 0.")]
+    public void Parse_BadConfidenceKnob_NamesTheField(string field, object value, string expected)
+    {
+        var e = Invalid(m => m["sampling"]!["confidence"] = new JsonObject
+        {
+            [field] = value is string text ? JsonValue.Create(text) : JsonValue.Create((double)value),
+        });
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownConfidenceField_IsRejectedAsATypo()
+    {
+        Assert.Contains("noize", Invalid(m => m["sampling"]!["confidence"] = new JsonObject { ["noize"] = 1.0 }).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MalformedJson_SaysWhere()
     {
         var e = Assert.Throws<ModelPackException>(() => ManifestReader.Parse("{\n  \"name\": \"x\",\n  oops\n}", "broken.json"));

@@ -12,7 +12,7 @@ public class SamplerSettingsTests
         { new SamplerSettings { Steps = 4, Temperature = float.PositiveInfinity }, ContractErrorCodes.InvalidTemperature, "finite" },
         { new SamplerSettings { Steps = 4, TopK = 0 }, ContractErrorCodes.TopKOutOfRange, "between 1 and the codebook size 16; got 0" },
         { new SamplerSettings { Steps = 4, TopK = 17 }, ContractErrorCodes.TopKOutOfRange, "got 17" },
-        { new SamplerSettings { Steps = 4, ConfidenceNoise = -0.5 }, ContractErrorCodes.InvalidConfidenceNoise, "got -0.5" },
+        { new SamplerSettings { Steps = 4, Confidence = new ConfidenceSchedule { Noise = -0.5 } }, ContractErrorCodes.InvalidConfidenceNoise, "got -0.5" },
     };
 
     [Theory]

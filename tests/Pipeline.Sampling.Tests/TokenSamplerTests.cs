@@ -159,7 +159,7 @@ public class TokenSamplerTests
         var logits = new float[n * v];
         logits[3 * v + 5] = 20f;
         logits[6 * v + 9] = 20f;
-        var sampler = new TokenSampler(new SamplerSettings { Steps = 4, Order = UnmaskOrder.Confidence, ConfidenceNoise = 0 },
+        var sampler = new TokenSampler(new SamplerSettings { Steps = 4, Order = UnmaskOrder.Confidence, Confidence = new ConfidenceSchedule { Noise = 0 } },
             v, SamplerRun.Masked(n), seed: 1);
 
         var planned = sampler.PlanStep();

@@ -344,6 +344,16 @@ def load_run(run: Path) -> tuple[VQAutoEncoder, Transformer, dict, dict]:
     return vq.eval(), dn.eval(), vq_state, dn_state
 
 
+def confidence_knobs(text: str) -> dict:
+    """sampling.confidence from a JSON object or from a frontier.json's tuned knobs, checked by sampler.ConfidenceKnobs."""
+    from .sampler import ConfidenceKnobs
+
+    path = Path(text)
+    doc = json.loads(path.read_text()) if not text.lstrip().startswith("{") and path.exists() else json.loads(text)
+    knobs = doc.get("tuned", doc) if "points" in doc else doc
+    return ConfidenceKnobs.from_manifest(knobs).to_manifest()
+
+
 def main(argv=None) -> None:
     from .golden import emoji_golden_inputs
 
@@ -358,6 +368,9 @@ def main(argv=None) -> None:
     p.add_argument("--min-steps", type=int, default=4)
     p.add_argument("--max-steps", type=int, default=256)
     p.add_argument("--default-order", default="confidence", choices=["reference", "exact-k", "confidence"])
+    p.add_argument("--confidence", help="the confidence order's knobs for sampling.confidence: a JSON object "
+                   "(e.g. '{\"schedule\": \"cubic\"}') or a frontier.json from tune_schedule.py (its tuned knobs)")
+    p.add_argument("--frontier", type=Path, help="a frontier.json (tune_schedule.py) to ship in the pack")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--int8", action="store_true",
                    help="also write the optional int8 denoiser (denoiser.int8.onnx, graphs.denoiserInt8; see quantize.py)")
@@ -369,12 +382,15 @@ def main(argv=None) -> None:
 
     vq, dn, vq_state, dn_state = load_run(args.run)
     quality = json.loads(args.quality.read_text()) if args.quality else None
+    sampling = {"defaultSteps": args.default_steps, "minSteps": args.min_steps, "maxSteps": args.max_steps,
+                "defaultTemperature": 1.0, "defaultOrder": args.default_order}
+    if args.confidence:
+        sampling["confidence"] = confidence_knobs(args.confidence)
     fields = {
         "name": args.name,
         "version": args.version,
         "description": "Discrete absorbing diffusion on VQGAN tokens, trained on 32x32 Noto Emoji + Twemoji.",
-        "sampling": {"defaultSteps": args.default_steps, "minSteps": args.min_steps, "maxSteps": args.max_steps,
-                     "defaultTemperature": 1.0, "defaultOrder": args.default_order},
+        "sampling": sampling,
         "provenance": {
             "dataset": "emoji-datasource-google@16.0.0 + emoji-datasource-twitter@16.0.0, 32x32, alpha flattened on white",
             "trainingSteps": {"vqgan": int(vq_state["step"]), "denoiser": int(dn_state["step"]),
@@ -386,8 +402,11 @@ def main(argv=None) -> None:
         "quality": quality,
     }
     golden = emoji_golden_inputs(vq, args.data)
+    frontier = args.frontier.read_text() if args.frontier else None  # read first: --frontier may lie in --out
     manifest = export_pack(vq, dn, args.out, fields, golden, notice=EMOJI_NOTICE, int8=args.int8,
                            dynamic_spatial=not args.fixed_spatial)
+    if frontier is not None:
+        (args.out / "frontier.json").write_text(frontier)
     verify_pack(args.out)
     sizes = {g["file"]: (args.out / g["file"]).stat().st_size for g in manifest["graphs"].values()}
     print(f"wrote {args.out}: " + ", ".join(f"{f} {s / 1e6:.1f} MB" for f, s in sizes.items()))

@@ -2,8 +2,10 @@
 
 It exists so that the Python side can run a graph it has rewritten (quantize.py) and measure the result before
 anything reaches ONNX Runtime: the int8 denoiser's logits on the golden inputs size the parity tolerance that
-`pipeline pack verify` then checks in C#. It covers exactly the operators torch.onnx (1.13, opset 17) emits for
-the denoiser, plus the com.microsoft quantized MatMuls quantize.py writes; anything else raises, so a new
+`pipeline pack verify` then checks in C#; and so that tune_schedule.py can sample from a pack's own graphs (the
+denoiser at fp32 and int8, and the VQ decoder). It covers exactly the operators torch.onnx (1.13, opset 17) emits
+for the denoiser and the VQ decoder (Conv through torch, nearest Resize by an integer factor, GroupNorm as
+InstanceNormalization), plus the com.microsoft quantized MatMuls quantize.py writes; anything else raises, so a new
 operator cannot be silently mis-evaluated. Float32 throughout, like the runtime.
 
 The quantized operators follow ONNX Runtime's CPU kernels (contrib_ops/cpu/quantization/
@@ -131,12 +133,64 @@ def _unsqueeze(x, axes):
     return out
 
 
+def _tensor(a: np.ndarray):
+    import torch
+
+    a = np.ascontiguousarray(a)
+    return torch.from_numpy(a if a.flags.writeable else a.copy())
+
+
+def _matmul(a, b):
+    """np.matmul, but float32 products of stacked matrices through torch: NumPy loops over the stack outside BLAS
+    (about 50x slower on the denoiser's [batch, N, d] x [d, d] products). Same float32 arithmetic."""
+    if a.dtype == np.float32 and b.dtype == np.float32 and max(a.ndim, b.ndim) > 2:
+        import torch
+
+        return torch.matmul(_tensor(a), _tensor(b)).numpy()
+    return np.matmul(a, b)
+
+
+def _conv(x, w, b=None, dilations=(1, 1), group=1, kernel_shape=None, pads=(0, 0, 0, 0), strides=(1, 1), **_):
+    import torch  # a 2-D convolution in NumPy would be slow; torch's is the same arithmetic in float32
+
+    if len(pads) != 4 or pads[0] != pads[2] or pads[1] != pads[3]:
+        raise NotImplementedError(f"Conv: asymmetric pads {list(pads)}")
+    y = torch.nn.functional.conv2d(_tensor(x), _tensor(w), None if b is None else _tensor(b), stride=tuple(strides),
+                                   padding=(pads[0], pads[1]), dilation=tuple(dilations), groups=group)
+    return y.numpy()
+
+
+def _instance_norm(x, scale, bias, epsilon=1e-5, **_):
+    axes = tuple(range(2, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True, dtype=np.float32)
+    var = np.square(x - mean).mean(axis=axes, keepdims=True, dtype=np.float32)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    y = (x - mean) / np.sqrt(var + np.float32(epsilon))
+    return (y * scale.reshape(shape) + bias.reshape(shape)).astype(np.float32)
+
+
+def _resize(x, roi=None, scales=None, sizes=None, mode=b"nearest", coordinate_transformation_mode=b"half_pixel",
+            nearest_mode=b"round_prefer_floor", **_):
+    """Nearest, asymmetric, floor, by whole factors: what torch.nn.Upsample(scale_factor=k) exports."""
+    if mode != b"nearest" or coordinate_transformation_mode != b"asymmetric" or nearest_mode != b"floor" \
+            or scales is None or sizes is not None:
+        raise NotImplementedError(f"Resize: only nearest/asymmetric/floor by scales (got {mode}, "
+                                  f"{coordinate_transformation_mode}, {nearest_mode})")
+    out = x
+    for axis, k in enumerate(np.asarray(scales, np.float32)):
+        if k != 1:
+            if k != int(k) or k < 1:
+                raise NotImplementedError(f"Resize: scale {k} is not a whole factor")
+            out = np.repeat(out, int(k), axis=axis)
+    return out
+
+
 OPS = {
     ("", "Add"): lambda a, b: np.add(a, b),
     ("", "Sub"): lambda a, b: np.subtract(a, b),
     ("", "Mul"): lambda a, b: np.multiply(a, b),
     ("", "Div"): lambda a, b: np.divide(a, b) if a.dtype.kind == "f" else np.floor_divide(a, b),
-    ("", "MatMul"): lambda a, b: np.matmul(a, b),
+    ("", "MatMul"): lambda a, b: _matmul(a, b),
     ("", "Erf"): lambda x: _erf(x),
     ("", "Sqrt"): lambda x: np.sqrt(x),
     ("", "Pow"): lambda x, y: np.power(x, y).astype(x.dtype),
@@ -158,6 +212,10 @@ OPS = {
     ("", "ConstantOfShape"): lambda shape, value=None: np.full(tuple(int(d) for d in shape), 0 if value is None else numpy_helper.to_array(value).reshape(-1)[0],
                                                             dtype=np.float32 if value is None else numpy_helper.to_array(value).dtype),
     ("", "QuantizeLinear"): _quantize_linear,
+    ("", "Conv"): _conv,
+    ("", "InstanceNormalization"): _instance_norm,
+    ("", "Resize"): _resize,
+    ("", "Sigmoid"): lambda x: (1.0 / (1.0 + np.exp(-x))).astype(np.float32),
     (MS_DOMAIN, "MatMulIntegerToFloat"): matmul_integer_to_float,
     (MS_DOMAIN, "DynamicQuantizeMatMul"): dynamic_quantize_matmul,
 }
@@ -171,10 +229,24 @@ def supported(model: onnx.ModelProto) -> set[str]:
 
 def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Evaluates `model` on `feeds` (graph input name -> array); returns every graph output by name."""
-    missing = supported(model)
-    if missing:
-        raise NotImplementedError(f"onnx_numpy cannot run {sorted(missing)}")
-    values: dict[str, np.ndarray] = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    return Graph(model).run(feeds)
+
+
+class Graph:
+    """A model checked and with its initializers converted once, for many runs (a sampler's every step)."""
+
+    def __init__(self, model: onnx.ModelProto):
+        missing = supported(model)
+        if missing:
+            raise NotImplementedError(f"onnx_numpy cannot run {sorted(missing)}")
+        self.model = model
+        self.initializers = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+
+    def run(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return _evaluate(self.model, dict(self.initializers), feeds)
+
+
+def _evaluate(model: onnx.ModelProto, values: dict[str, np.ndarray], feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     values.update(feeds)
     for node in model.graph.node:
         attrs = _attrs(node)

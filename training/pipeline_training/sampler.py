@@ -12,9 +12,13 @@ Orders:
   inpainting: known tokens are never touched), sampling only at the positions that change (upstream samples
   the whole grid and discards most of it), and no forward pass in a step where no row changes.
 - `sample_exact_k`: a uniformly random subset of exactly ceil(remaining / t) masked positions per step.
-- `sample_confidence`: MaskGIT (Chang et al. 2022, §3.2) with the cosine schedule: after step s (0-based)
-  floor(M0 * cos(pi/2 * (s+1)/S)) positions stay masked; every masked position is sampled and the most
-  confident are committed, confidence = ln p(token) + noise * (1 - (s+1)/S) * Gumbel (annealed to 0).
+- `sample_confidence`: MaskGIT (Chang et al. 2022, §3.2): after step s (0-based) floor(M0 * gamma((s+1)/S))
+  positions stay masked; every masked position is sampled at temperature tau * m(s) and the most confident are
+  committed, confidence = ln p(token) + a(s) * Gumbel. The knobs (`ConfidenceKnobs`, the pack manifest's
+  `sampling.confidence`, the same formulas as Pipeline.Sampling.ConfidenceSchedule in C#):
+  gamma = schedule: cosine cos(pi/2 r) (default), linear 1-r, square 1-r^2, cubic 1-r^3;
+  a(s) = noise (default 4.5) x anneal: linear 1-(s+1)/S (default), cosine cos(pi/2 (s+1)/S), constant 1;
+  m(s) = temperatureStart + (temperatureEnd - temperatureStart) * s/(S-1) (defaults 1, 1; temperatureStart at S = 1).
 
 The job-start helpers (`generation_start`, `variation_start`, `token_mask_from_pixels`, `inpaint_start`)
 mirror Pipeline.Sampling.TokenMasks on the C# side (same counts and the same pooling rule).
@@ -22,6 +26,7 @@ mirror Pipeline.Sampling.TokenMasks on the C# side (same counts and the same poo
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -150,31 +155,101 @@ def sample_exact_k(model, n: int, steps: int, temperature: float, gen: torch.Gen
     return x
 
 
-def confidence_masked_after(initial_masked: torch.Tensor, step_index: int, steps: int) -> torch.Tensor:
-    """Cosine schedule: how many positions stay masked after 0-based step `step_index` of `steps`."""
+SCHEDULES = ("cosine", "linear", "square", "cubic")
+NOISE_ANNEALS = ("linear", "cosine", "constant")
+
+
+@dataclass(frozen=True)
+class ConfidenceKnobs:
+    """The confidence order's schedule knobs (manifest `sampling.confidence`); the defaults are MaskGIT's."""
+    noise: float = 4.5
+    noise_anneal: str = "linear"
+    schedule: str = "cosine"
+    temperature_start: float = 1.0
+    temperature_end: float = 1.0
+
+    def __post_init__(self):
+        if not (math.isfinite(self.noise) and self.noise >= 0):
+            raise ValueError(f"noise must be a finite number of at least 0; got {self.noise}")
+        if self.noise_anneal not in NOISE_ANNEALS:
+            raise ValueError(f"noiseAnneal must be one of {NOISE_ANNEALS}; got {self.noise_anneal!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {SCHEDULES}; got {self.schedule!r}")
+        for name, t in (("temperatureStart", self.temperature_start), ("temperatureEnd", self.temperature_end)):
+            if not (math.isfinite(t) and t > 0):
+                raise ValueError(f"{name} must be a finite number above 0; got {t}")
+
+    @staticmethod
+    def from_manifest(d: dict | None) -> "ConfidenceKnobs":
+        d = d or {}
+        return ConfidenceKnobs(noise=float(d.get("noise", 4.5)), noise_anneal=d.get("noiseAnneal", "linear"),
+                               schedule=d.get("schedule", "cosine"),
+                               temperature_start=float(d.get("temperatureStart", 1.0)),
+                               temperature_end=float(d.get("temperatureEnd", 1.0)))
+
+    def to_manifest(self) -> dict:
+        return {"noise": self.noise, "noiseAnneal": self.noise_anneal, "schedule": self.schedule,
+                "temperatureStart": self.temperature_start, "temperatureEnd": self.temperature_end}
+
+
+def masked_fraction(schedule: str, ratio: float) -> float:
+    """gamma(r): the fraction of the initially masked positions still masked at r = (i+1)/S (r*r*r, not pow, so
+    that C#'s UnmaskSchedule gives the same double)."""
+    if schedule == "cosine":
+        return math.cos(math.pi / 2 * ratio)
+    if schedule == "linear":
+        return 1.0 - ratio
+    if schedule == "square":
+        return 1.0 - ratio * ratio
+    if schedule == "cubic":
+        return 1.0 - ratio * ratio * ratio
+    raise ValueError(f"unknown schedule {schedule!r}; expected one of {SCHEDULES}")
+
+
+def noise_scale(knobs: ConfidenceKnobs, step_index: int, steps: int) -> float:
+    """a(s): the Gumbel noise scale at 0-based step s of S."""
+    if knobs.noise_anneal == "linear":
+        return knobs.noise * (1.0 - (step_index + 1) / steps)
+    if knobs.noise_anneal == "cosine":
+        return knobs.noise * math.cos(math.pi / 2 * ((step_index + 1) / steps))
+    return knobs.noise
+
+
+def temperature_multiplier(knobs: ConfidenceKnobs, step_index: int, steps: int) -> float:
+    """m(s): the job temperature's multiplier at 0-based step s of S, linear from start to end."""
+    if steps <= 1:
+        return knobs.temperature_start
+    return knobs.temperature_start + (knobs.temperature_end - knobs.temperature_start) * (step_index / (steps - 1))
+
+
+def confidence_masked_after(initial_masked: torch.Tensor, step_index: int, steps: int,
+                            schedule: str = "cosine") -> torch.Tensor:
+    """How many positions stay masked after 0-based step `step_index` of `steps`: floor(M0 * gamma((i+1)/S)),
+    0 after the last step."""
     if step_index >= steps - 1:
         return torch.zeros_like(initial_masked)
     ratio = (step_index + 1) / steps
-    return torch.floor(initial_masked.double() * math.cos(math.pi / 2 * ratio)).long()
+    return torch.floor(initial_masked.double() * masked_fraction(schedule, ratio)).long()
 
 
 def sample_confidence(model, n: int, steps: int, temperature: float, gen: torch.Generator,
                       init: torch.Tensor | None = None, known: torch.Tensor | None = None, *,
-                      noise: float = 4.5, skip_idle: bool = True, active_rows_only: bool = False,
-                      counter: Counter | None = None) -> torch.Tensor:
-    """MaskGIT confidence order. `noise` scales the Gumbel noise on ln p before the (1 - (s+1)/S) anneal
-    (4.5 = MaskGIT's choice temperature, the C# ConfidenceNoise default); 0 commits strictly the most
-    confident. Each step commits at least one token in every row that still has a masked position."""
+                      noise: float | None = None, knobs: ConfidenceKnobs | None = None, skip_idle: bool = True,
+                      active_rows_only: bool = False, counter: Counter | None = None) -> torch.Tensor:
+    """MaskGIT confidence order with the schedule `knobs` (default ConfidenceKnobs(): cosine schedule, Gumbel noise
+    4.5 annealed linearly, constant temperature); `noise` overrides knobs.noise (0 commits strictly the most
+    confident). Each step commits at least one token in every row that still has a masked position."""
     _check(steps, temperature)
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number of at least 0; got {noise}")
+    knobs = knobs or ConfidenceKnobs()
+    if noise is not None:
+        knobs = ConfidenceKnobs(**{**knobs.__dict__, "noise": noise})
     x = _start(model, n, init, known)
     mask_id = mask_id_of(model)
     initial = (x == mask_id).sum(1)
     for s in range(steps):
         masked = x == mask_id
         remaining = masked.sum(1)
-        commit = (remaining - confidence_masked_after(initial, s, steps)).clamp_min(0)
+        commit = (remaining - confidence_masked_after(initial, s, steps, knobs.schedule)).clamp_min(0)
         commit = torch.where(remaining > 0, commit.clamp_min(1), commit).clamp_max(remaining)
         row_active = commit > 0
         if skip_idle and not bool(row_active.any()):
@@ -186,8 +261,8 @@ def sample_confidence(model, n: int, steps: int, temperature: float, gen: torch.
         sub_masked = masked[rows] & row_active[rows].unsqueeze(1)
         if not bool(sub_masked.any()):
             continue
-        ids, logp = _draw(logits[sub_masked], temperature, gen)
-        scale = noise * (1.0 - (s + 1) / steps)
+        ids, logp = _draw(logits[sub_masked], temperature * temperature_multiplier(knobs, s, steps), gen)
+        scale = noise_scale(knobs, s, steps)
         u = torch.rand(logp.shape, generator=gen, dtype=torch.float64).clamp(1e-20, 1.0 - 1e-16)
         score = torch.full(sub_masked.shape, -math.inf, dtype=torch.float64)
         score[sub_masked] = logp.double() + scale * -torch.log(-torch.log(u))

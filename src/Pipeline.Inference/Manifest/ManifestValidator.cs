@@ -108,6 +108,11 @@ internal static partial class ManifestValidator
                 check(false, problem);
             }
         }
+
+        foreach (var problem in s.Confidence?.Problems("sampling.confidence") ?? [])
+        {
+            check(false, problem);
+        }
     }
 
     private static void CheckGraph(string role, GraphSpec g, Expected input, Expected output, List<string> errors)
