@@ -110,7 +110,7 @@ public sealed class CanvasSampler
             UnmaskOrder.Reference => PlanReference(t),
             UnmaskOrder.ExactK => PlanExactK(t),
             UnmaskOrder.Confidence => Math.Max(0,
-                RemainingMasked - UnmaskSchedule.ConfidenceMaskedAfter(InitialMasked, CompletedSteps, Steps)),
+                RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
         };
 
@@ -248,12 +248,14 @@ public sealed class CanvasSampler
     // ln p + Gumbel noise annealed to 0, commit the planned count of highest scores (ties keep the lower position).
     private void CommitMostConfident(int t)
     {
-        var noiseScale = _settings.ConfidenceNoise * (t - 1) / Steps;
+        // The pack's confidence knobs, as TokenSampler applies them: step index s = S − t.
+        var noiseScale = _settings.Confidence.NoiseScale(Steps - t, Steps);
+        var temperature = (float)(_settings.Temperature * _settings.Confidence.TemperatureMultiplier(Steps - t, Steps));
         var candidates = new long[_targets];
         var scores = new double[_targets];
         for (var c = 0; c < _targets; c++)
         {
-            candidates[c] = SampleSlot(c, out var logProbability);
+            candidates[c] = SampleSlot(c, out var logProbability, temperature);
             scores[c] = logProbability + noiseScale * _random.NextGumbel();
         }
 
@@ -287,7 +289,7 @@ public sealed class CanvasSampler
         return count;
     }
 
-    private long SampleSlot(int slot, out double logProbability) =>
-        MixtureSampler.Sample(_mixture.AsSpan(slot * _codebookSize, _codebookSize), _settings.Temperature, _settings.TopK, _scratch,
+    private long SampleSlot(int slot, out double logProbability, float? temperature = null) =>
+        MixtureSampler.Sample(_mixture.AsSpan(slot * _codebookSize, _codebookSize), temperature ?? _settings.Temperature, _settings.TopK, _scratch,
             _random, out logProbability);
 }
