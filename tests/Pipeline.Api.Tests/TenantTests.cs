@@ -1,3 +1,4 @@
+using Pipeline.TestSupport;
 using Pipeline.Contracts;
 using System.Net;
 using System.Net.Http.Json;
@@ -39,7 +40,7 @@ public sealed class TenantTests
         await using var api = await InMemoryApi.StartAsync(settings: TwoTenants(), jobStore: database.Jobs, tenantStore: database.Tenants);
         using var acme = api.CreateHttp(AcmeKey);
         using var globex = api.CreateHttp(GlobexKey);
-        var input = await acme.PostAsync(new Uri("/v1/inputs", UriKind.Relative), new ByteArrayContent([1, 2, 3, 4]));
+        var input = await acme.PostAsync(new Uri("/v1/inputs", UriKind.Relative), new ByteArrayContent(ValidImages.Png()));
         var inputKey = (await input.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.Accepted, (await acme.PostAsJsonAsync("/v1/jobs", new { jobId = "a", kind = "generation", steps = 4 })).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await acme.PostAsJsonAsync("/v1/batches",
@@ -156,7 +157,7 @@ public sealed class TenantTests
         await using var api = await InMemoryApi.StartAsync(settings: TwoTenants());
         using var acme = api.CreateHttp(AcmeKey);
         using var globex = api.CreateHttp(GlobexKey);
-        byte[] bytes = [9, 8, 7];
+        var bytes = ValidImages.Png(variant: 9);
 
         var statuses = new List<HttpStatusCode>();
         foreach (var http in new[] { acme, acme, globex })

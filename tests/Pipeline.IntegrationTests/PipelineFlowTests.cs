@@ -91,15 +91,16 @@ public sealed class PipelineFlowTests
         await PublishRawAsync(stack, """{"jobId":"../../etc","kind":"generation"}""", priority: 5);
         await PublishRawAsync(stack, """{"jobId":"poison-kind","kind":"painting"}""", priority: 5);
         await PublishRawAsync(stack, """{"jobId":"poison-mistyped","kind":"generation","seed":"forty-two"}""", priority: 5);
-        await stack.Client.SubmitAsync(TestJobs.Variation("poison-undecodable", notAnImage));
-        // Straight to the broker: the Api refuses an input key its tenant did not upload (400 input_not_found), so only a
-        // producer on the broker can still send one, and the worker must fail it with a reason.
-        await PublishRawAsync(stack, $$"""{"jobId":"poison-missing-input","kind":"variation","steps":6,"strength":0.5,"sourceImageKey":"{{missing}}"}""", priority: 5);
+        // Straight to the broker: the Api takes only keys its caller's tenant uploaded (and refuses this file at the door), so
+        // only a producer on the broker can still send these bytes, and the worker must fail the job with a reason.
+        await PublishRawAsync(stack, $$"""{"jobId":"poison-undecodable","kind":"variation","steps":6,"strength":0.5,"sourceImageKey":"{{notAnImage}}"}""", priority: 5);
+        // A key naming nothing is refused at the door now (the worker's own check: SubmitJobConsumerTests).
+        var (missingStatus, missingBody) = await stack.Client.SubmitAsync(TestJobs.Variation("poison-missing-input", missing));
         await stack.Client.SubmitAsync(new { jobId = "poison-unknown-pack", kind = "generation", modelPack = "no-such-pack", steps = 2 });
         await stack.Client.SubmitAsync(TestJobs.Generation("poison-then-good", steps: 3));
 
         var jobs = await stack.Client.WaitForAllAsync(
-            ["poison-kind", "poison-mistyped", "poison-undecodable", "poison-missing-input", "poison-unknown-pack", "poison-then-good"],
+            ["poison-kind", "poison-mistyped", "poison-undecodable", "poison-unknown-pack", "poison-then-good"],
             TimeSpan.FromSeconds(90));
 
         Assert.Equal("succeeded", jobs["poison-then-good"]["status"]!.GetValue<string>());
@@ -107,7 +108,8 @@ public sealed class PipelineFlowTests
         AssertFailed(jobs["poison-mistyped"], ContractErrorCodes.MalformedMessage);
         Assert.Contains("'seed'", jobs["poison-mistyped"]["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         AssertFailed(jobs["poison-undecodable"], "image_undecodable");
-        AssertFailed(jobs["poison-missing-input"], "input_not_found");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missingStatus);
+        Assert.Equal("input_not_found", missingBody["codes"]!["sourceImageKey"]![0]!.GetValue<string>());
         AssertFailed(jobs["poison-unknown-pack"], "unknown_model");
         await Poll.UntilAsync(async () => await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_error") >= 2 ||
                 await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_skipped") + await stack.QueueDepthAsync($"{PipelineEndpoints.JobQueue}_error") >= 2,

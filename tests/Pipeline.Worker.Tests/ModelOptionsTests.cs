@@ -57,6 +57,7 @@ public class ModelOptionsTests
             CudaDeviceId = 2,
             IntraOpThreads = 3,
             InterOpThreads = 4,
+            DenoiserSessions = 2,
             DenoiserPrecision = DenoiserPrecision.Int8,
             AllowSpinning = false, // the worker's default, and not InferenceOptions' default
         };

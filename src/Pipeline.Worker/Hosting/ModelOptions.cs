@@ -41,6 +41,13 @@ public sealed class ModelOptions
     public int InterOpThreads { get; set; }
 
     /// <summary>
+    /// CPU denoiser sessions a forward's rows are split over (<see cref="InferenceOptions.DenoiserSessions"/>). Default 1,
+    /// which measured no slower than 2 on a 2-core host (README, Benchmarks); the CUDA provider always uses 1.
+    /// </summary>
+    [Range(1, 64)]
+    public int DenoiserSessions { get; set; } = 1;
+
+    /// <summary>
     /// Let ONNX Runtime's CPU thread pools spin while idle. Default false: the worker shares its cores with the broker
     /// client, the database client and HTTP, and on a 2-core host the spinning pools took 28% of its CPU
     /// (<see cref="InferenceOptions.AllowSpinning"/>). Turn it on for a CPU worker with cores to spare.
@@ -62,6 +69,7 @@ public sealed class ModelOptions
                 CudaDeviceId = CudaDeviceId,
                 IntraOpThreads = IntraOpThreads,
                 InterOpThreads = InterOpThreads,
+                DenoiserSessions = DenoiserSessions,
                 DenoiserPrecision = DenoiserPrecision,
                 AllowSpinning = AllowSpinning,
             },
