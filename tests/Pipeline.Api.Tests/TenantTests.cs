@@ -59,7 +59,7 @@ public sealed class TenantTests
 
         // Using acme's input by its key: refused for globex as if it did not exist, accepted for acme.
         using var borrowed = await globex.PostAsJsonAsync("/v1/jobs", new { jobId = "v", kind = "variation", steps = 4, strength = 0.5, sourceImageKey = inputKey });
-        Assert.Equal(HttpStatusCode.BadRequest, borrowed.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, borrowed.StatusCode);
         Assert.Contains("input_not_found", await borrowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var own = await acme.PostAsJsonAsync("/v1/jobs", new { jobId = "v", kind = "variation", steps = 4, strength = 0.5, sourceImageKey = inputKey });
         Assert.Equal(HttpStatusCode.Accepted, own.StatusCode);
