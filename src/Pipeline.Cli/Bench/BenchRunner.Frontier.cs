@@ -51,7 +51,10 @@ internal sealed partial class BenchRunner
                 continue;
             }
 
-            var isDefault = variant == _primary && order == defaultOrder && point.Steps == defaultSteps;
+            // The default is the point measured with the pack's own confidence knobs: a frontier holds the same order and steps
+            // under other knobs too (the search's alternatives), whose FD is not what the default gives.
+            var isDefault = variant == _primary && order == defaultOrder && point.Steps == defaultSteps
+                && FrontierKnobs.Match(point.Confidence, pack.Engine.Confidence);
             EngineRun run;
             if (isDefault)
             {
