@@ -23,13 +23,7 @@ internal static class CategoricalSampler
     {
         var v = logits.Length;
         var weights = scratch[..v];
-        var threshold = float.NegativeInfinity;
-        if (topK is { } k && k < v)
-        {
-            logits.CopyTo(weights);
-            weights.Sort();
-            threshold = weights[v - k];
-        }
+        var threshold = TopKThreshold(logits, topK, weights);
 
         // NaN anywhere makes the max NaN: such logits are unusable, whatever else they hold.
         var max = TensorPrimitives.Max(logits);
@@ -41,11 +35,40 @@ internal static class CategoricalSampler
         TensorPrimitives.Subtract(logits, max, weights);
         TensorPrimitives.Divide(weights, temperature, weights); // not × 1/τ: for a tiny τ that is ∞, and 0 × ∞ is NaN
         TensorPrimitives.Exp(weights, weights);
+        return Draw(weights, logits, threshold, random, out logProbability);
+    }
+
+    /// <summary>
+    /// The K-th largest value of <paramref name="ranking"/>, below which top-K gives p = 0; −∞ without top-K (or K ≥ V).
+    /// <paramref name="scratch"/> (V floats) is overwritten.
+    /// </summary>
+    internal static float TopKThreshold(ReadOnlySpan<float> ranking, int? topK, Span<float> scratch)
+    {
+        var v = ranking.Length;
+        if (topK is not { } k || k >= v)
+        {
+            return float.NegativeInfinity;
+        }
+
+        ranking.CopyTo(scratch);
+        scratch[..v].Sort();
+        return scratch[v - k];
+    }
+
+    /// <summary>
+    /// Zeroes the weights whose <paramref name="ranking"/> value is below <paramref name="threshold"/> (top-K), then draws an
+    /// index by inverse CDF over the remaining unnormalized <paramref name="weights"/>; ln p of the draw in
+    /// <paramref name="logProbability"/>. Shared by token logits and the canvas's window mixtures.
+    /// </summary>
+    internal static int Draw(Span<float> weights, ReadOnlySpan<float> ranking, float threshold, Xoshiro256StarStar random,
+        out double logProbability)
+    {
+        var v = weights.Length;
         if (float.IsFinite(threshold))
         {
             for (var i = 0; i < v; i++)
             {
-                if (logits[i] < threshold)
+                if (ranking[i] < threshold)
                 {
                     weights[i] = 0f;
                 }

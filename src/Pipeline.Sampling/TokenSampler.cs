@@ -92,8 +92,8 @@ public sealed class TokenSampler
         _random.Reseed(_seed, CompletedSteps, (ulong)RandomStream.Plan);
         _plannedCount = _settings.Order switch
         {
-            UnmaskOrder.Reference => PlanReference(t),
-            UnmaskOrder.ExactK => PlanExactK(t),
+            UnmaskOrder.Reference => MaskedPositions.Reference(_tokens, _codebookSize, t, _random, _positions),
+            UnmaskOrder.ExactK => MaskedPositions.ExactK(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.Confidence => Math.Max(0,
                 RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
@@ -143,37 +143,6 @@ public sealed class TokenSampler
         CompletedSteps++;
     }
 
-    // docs/architecture.md §1, reference sample(): every masked position flips a coin with P(unmask) = 1/t; at t = 1 all do.
-    private int PlanReference(int t)
-    {
-        var p = UnmaskSchedule.ReferenceProbability(t);
-        var count = 0;
-        for (var position = 0; position < _tokens.Length; position++)
-        {
-            if (_tokens[position] == _codebookSize && _random.NextDouble() < p)
-            {
-                _positions[count++] = position;
-            }
-        }
-
-        return count;
-    }
-
-    // Exact-K: a uniformly random subset of ceil(remaining / t) masked positions (partial Fisher–Yates).
-    private int PlanExactK(int t)
-    {
-        var masked = CollectMasked();
-        var count = UnmaskSchedule.ExactKCount(masked, t);
-        for (var i = 0; i < count; i++)
-        {
-            var j = i + _random.NextInt(masked - i);
-            (_positions[i], _positions[j]) = (_positions[j], _positions[i]);
-        }
-
-        _positions.AsSpan(0, count).Sort();
-        return count;
-    }
-
     /// <summary>
     /// MaskGIT step (Chang et al. 2022, §3.2): sample a token at every masked position at temperature τ · m(s), score it by
     /// ln p(token) + g · a(s) with g ~ Gumbel(0, 1) and s = S − t the 0-based step index, and commit the planned count of
@@ -184,7 +153,7 @@ public sealed class TokenSampler
     /// </summary>
     private void CommitMostConfident(ReadOnlySpan<float> logits, int t)
     {
-        var masked = CollectMasked();
+        var masked = MaskedPositions.Collect(_tokens, _codebookSize, _positions);
         var stepIndex = Steps - t;
         var noiseScale = _settings.Confidence.NoiseScale(stepIndex, Steps);
         var multiplier = _settings.Confidence.TemperatureMultiplier(stepIndex, Steps);
@@ -210,20 +179,6 @@ public sealed class TokenSampler
             _tokens[_positions[best]] = _candidateTokens[best];
             _positions[best] = -1;
         }
-    }
-
-    private int CollectMasked()
-    {
-        var count = 0;
-        for (var position = 0; position < _tokens.Length; position++)
-        {
-            if (_tokens[position] == _codebookSize)
-            {
-                _positions[count++] = position;
-            }
-        }
-
-        return count;
     }
 
     private long SampleAt(ReadOnlySpan<float> logits, int position, out double logProbability) =>

@@ -2,10 +2,10 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Validation;
-using Pipeline.Api.Tenancy;
 using Pipeline.Contracts;
 using Pipeline.Messaging;
 using Pipeline.Storage;
+using Pipeline.Storage.Tenancy;
 using Pipeline.Storage.Jobs;
 
 namespace Pipeline.Api.Submission;
@@ -17,7 +17,7 @@ namespace Pipeline.Api.Submission;
 /// leaves it queued, and the client's retry (same id) sends it again. A newly recorded job is counted in
 /// <see cref="JobSubmissionMetrics"/>.
 /// </summary>
-public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, TenantUploads uploads, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
+public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, ITenantStore tenants, ISendEndpointProvider sendEndpoints, IOptions<ApiOptions> options,
     TimeProvider time, JobSubmissionMetrics metrics)
 {
     private readonly Dictionary<(string Base64, ImageRole Role), string> _inline = [];
@@ -132,7 +132,7 @@ public sealed class JobSubmitter(IJobStore jobs, ImageIntake intake, TenantUploa
         if (base64 is null)
         {
             // A malformed key is left to the contract rules; a well-formed one must be this tenant's upload.
-            if (InputKeys.IsValid(key) && !await uploads.OwnsAsync(tenant, key!, cancellationToken).ConfigureAwait(false))
+            if (InputKeys.IsValid(key) && !await tenants.HasInputAsync(tenant, key!, cancellationToken).ConfigureAwait(false))
             {
                 errors.Add(fieldPrefix + field + "Key", ContractErrorCodes.InputNotFound,
                     $"{field}Key '{key}' is not an input of this tenant: upload the image first (POST /v1/inputs) and use the key it returns");

@@ -107,15 +107,17 @@ public sealed class CanvasSampler
         _random.Reseed(_seed, CompletedSteps, (ulong)RandomStream.Plan);
         _plannedCount = _settings.Order switch
         {
-            UnmaskOrder.Reference => PlanReference(t),
-            UnmaskOrder.ExactK => PlanExactK(t),
+            UnmaskOrder.Reference => MaskedPositions.Reference(_tokens, _codebookSize, t, _random, _positions),
+            UnmaskOrder.ExactK => MaskedPositions.ExactK(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.Confidence => Math.Max(0,
                 RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
         };
 
         // Targets: the positions whose mixtures this step needs (see remarks), in _positions[0.._targets).
-        _targets = _plannedCount == 0 ? 0 : _settings.Order == UnmaskOrder.Confidence ? CollectMasked() : _plannedCount;
+        _targets = _plannedCount == 0 ? 0
+            : _settings.Order == UnmaskOrder.Confidence ? MaskedPositions.Collect(_tokens, _codebookSize, _positions)
+            : _plannedCount;
         Array.Fill(_slotOf, -1);
         Array.Clear(_needed);
         for (var i = 0; i < _targets; i++)
@@ -215,35 +217,6 @@ public sealed class CanvasSampler
         CompletedSteps++;
     }
 
-    private int PlanReference(int t)
-    {
-        var p = UnmaskSchedule.ReferenceProbability(t);
-        var count = 0;
-        for (var position = 0; position < _tokens.Length; position++)
-        {
-            if (_tokens[position] == _codebookSize && _random.NextDouble() < p)
-            {
-                _positions[count++] = position;
-            }
-        }
-
-        return count;
-    }
-
-    private int PlanExactK(int t)
-    {
-        var masked = CollectMasked();
-        var count = UnmaskSchedule.ExactKCount(masked, t);
-        for (var i = 0; i < count; i++)
-        {
-            var j = i + _random.NextInt(masked - i);
-            (_positions[i], _positions[j]) = (_positions[j], _positions[i]);
-        }
-
-        _positions.AsSpan(0, count).Sort();
-        return count;
-    }
-
     // As TokenSampler's confidence step, over the canvas: sample every masked position from its mixture, score it by
     // ln p + Gumbel noise annealed to 0, commit the planned count of highest scores (ties keep the lower position).
     private void CommitMostConfident(int t)
@@ -273,20 +246,6 @@ public sealed class CanvasSampler
             _tokens[_positions[best]] = candidates[best];
             _positions[best] = -1;
         }
-    }
-
-    private int CollectMasked()
-    {
-        var count = 0;
-        for (var position = 0; position < _tokens.Length; position++)
-        {
-            if (_tokens[position] == _codebookSize)
-            {
-                _positions[count++] = position;
-            }
-        }
-
-        return count;
     }
 
     private long SampleSlot(int slot, out double logProbability, float? temperature = null) =>

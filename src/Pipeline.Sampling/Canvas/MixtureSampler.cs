@@ -38,13 +38,7 @@ internal static class MixtureSampler
     {
         var v = sum.Length;
         var weights = scratch[..v];
-        var threshold = float.NegativeInfinity;
-        if (topK is { } k && k < v)
-        {
-            sum.CopyTo(weights);
-            weights.Sort();
-            threshold = weights[v - k];
-        }
+        var threshold = CategoricalSampler.TopKThreshold(sum, topK, weights);
 
         var max = TensorPrimitives.Max(sum);
         if (!(max > 0f) || !float.IsFinite(max))
@@ -57,37 +51,6 @@ internal static class MixtureSampler
         TensorPrimitives.Log(weights, weights);
         TensorPrimitives.Divide(weights, temperature, weights);
         TensorPrimitives.Exp(weights, weights);
-        if (float.IsFinite(threshold))
-        {
-            for (var i = 0; i < v; i++)
-            {
-                if (sum[i] < threshold)
-                {
-                    weights[i] = 0f;
-                }
-            }
-        }
-
-        double total = TensorPrimitives.Sum(weights);
-        var target = random.NextDouble() * total;
-        var cumulative = 0.0;
-        var chosen = -1;
-        for (var i = 0; i < v; i++)
-        {
-            if (weights[i] <= 0f)
-            {
-                continue;
-            }
-
-            chosen = i;
-            cumulative += weights[i];
-            if (target < cumulative)
-            {
-                break;
-            }
-        }
-
-        logProbability = Math.Log(weights[chosen] / total);
-        return chosen;
+        return CategoricalSampler.Draw(weights, sum, threshold, random, out logProbability);
     }
 }
