@@ -64,9 +64,15 @@ internal static class JobPreparer
                 $"image codec returned {source.Image.Width}x{source.Image.Height}; expected {pack.ImageWidth}x{pack.ImageHeight}");
         }
 
-        return job.Kind == JobKind.Inpainting
-            ? PrepareInpainting(job, pack, settings, source, options, images)
-            : new PreparedJob(job, pack, settings, strength, source, null, null, 0f);
+        if (job.Kind == JobKind.Inpainting)
+        {
+            return PrepareInpainting(job, pack, settings, source, options, images);
+        }
+
+        // A variation of a source that is not the model's size is composed back onto it with this feather (model pixels).
+        var variationFeather = job.FeatherPixels ?? options.DefaultFeatherPixels;
+        InvalidJobException.ThrowIf(JobParameterRules.FeatherPixels(variationFeather));
+        return new PreparedJob(job, pack, settings, strength, source, null, null, variationFeather);
     }
 
     private static PreparedJob PrepareInpainting(EngineJob job, EngineModelPack pack, SamplerSettings settings,
@@ -77,11 +83,15 @@ internal static class JobPreparer
         var feather = job.FeatherPixels ?? options.DefaultFeatherPixels;
         InvalidJobException.ThrowIf(JobParameterRules.FeatherPixels(feather));
 
-        var pixelMask = Decode(() => hasImage ? images.DecodeMask(job.MaskImage, source) : images.RasterizeMask(job.MaskRectangles, source));
-        if (pixelMask.Width != pack.ImageWidth || pixelMask.Height != pack.ImageHeight)
+        // The work region around the mask (the whole source when it is the model's size) replaces the centred fit.
+        var masked = Decode(() => hasImage ? images.DecodeMask(job.MaskImage, source) : images.RasterizeMask(job.MaskRectangles, source));
+        var pixelMask = masked.Mask;
+        if (pixelMask.Width != pack.ImageWidth || pixelMask.Height != pack.ImageHeight
+            || masked.Work.Image.Width != pack.ImageWidth || masked.Work.Image.Height != pack.ImageHeight)
         {
             throw new InvalidOperationException(
-                $"image codec returned a {pixelMask.Width}x{pixelMask.Height} mask; expected {pack.ImageWidth}x{pack.ImageHeight}");
+                $"image codec returned a {pixelMask.Width}x{pixelMask.Height} mask and a {masked.Work.Image.Width}x{masked.Work.Image.Height} work image; "
+                + $"expected {pack.ImageWidth}x{pack.ImageHeight}");
         }
 
         var tokenMask = TokenMasks.FromPixelMask(pixelMask.Values, pack.ImageHeight, pack.ImageWidth, pack.LatentHeight, pack.LatentWidth);
@@ -91,7 +101,7 @@ internal static class JobPreparer
                 "the mask covers no part of the image; mark the region to regenerate in white (or give a rectangle inside the image)");
         }
 
-        return new PreparedJob(job, pack, settings, null, source, pixelMask, tokenMask, feather);
+        return new PreparedJob(job, pack, settings, null, masked.Work, pixelMask, tokenMask, feather) { SourceMask = masked.SourceMask };
     }
 
     /// <summary>Runs an image step; bad input becomes an <see cref="InvalidJobException"/> with the same code and message.</summary>

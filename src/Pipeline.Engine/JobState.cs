@@ -39,6 +39,12 @@ internal sealed class JobState(PreparedJob prepared, IProgress<JobProgress>? pro
     public StepDecision Steps { get; set; }
     public TokenSampler? Sampler { get; set; }
 
+    /// <summary>
+    /// A variation of a source not of the model's size: the positions it re-masked, whose footprint is composed back
+    /// onto the source (<see cref="ResultImage"/>); null otherwise.
+    /// </summary>
+    public bool[]? RemaskedTokens { get; set; }
+
     /// <summary>A canvas job's sampler (its windows are its rows); null for a model-size job, which has <see cref="Sampler"/>.</summary>
     public Sampling.Canvas.CanvasSampler? Canvas { get; set; }
 

@@ -67,6 +67,7 @@ internal sealed partial class PackRunner
             if (prepared.Strength is { } strength)
             {
                 TokenMasks.MaskVariation(tokens, strength, job.Job.Seed, _v);
+                job.RemaskedTokens = ResultImage.Remasked(prepared, tokens, _v);
             }
             else if (prepared.TokenMask is { } tokenMask)
             {
@@ -215,7 +216,7 @@ internal sealed partial class PackRunner
 
     /// <summary>
     /// One batched decode for the jobs that finished this iteration, then per job: leave the planar layout once (an
-    /// inpainting composited over its source on the way), then PNG.
+    /// inpainting or variation composed back onto its source at the source's resolution on the way, <see cref="ResultImage"/>), then PNG.
     /// </summary>
     private void DecodeFinished()
     {
@@ -239,13 +240,7 @@ internal sealed partial class PackRunner
             var job = _batch[i];
             try
             {
-                var decoded = _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage);
-                var prepared = job.Prepared;
-                // The decoder's output is unclamped (docs/architecture.md §2); PNG and compositing expect [0, 1].
-                // Both conversions below clamp it and round it to 8 bits as they leave the planar layout.
-                var image = prepared.PixelMask is { } pixelMask
-                    ? _images.Composite(prepared.Source!, decoded, pixelMask, prepared.FeatherPixels)
-                    : PlanarPixels.FromPlanar(decoded, _pack.ImageWidth, _pack.ImageHeight);
+                var image = ResultImage.From(job, _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage), _images);
                 var png = _images.EncodePng(image);
                 job.FinishedAt = _time.GetTimestamp();
                 Complete(job, ResultFactory.Create(job, png, _time));

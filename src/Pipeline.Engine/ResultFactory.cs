@@ -30,8 +30,9 @@ internal static class ResultFactory
             Strength = prepared.Strength,
             MaskedTokens = initialMasked,
             SourceFit = prepared.Source?.Description,
-            ImageWidth = prepared.Canvas?.WidthPx ?? prepared.Pack.ImageWidth,
-            ImageHeight = prepared.Canvas?.HeightPx ?? prepared.Pack.ImageHeight,
+            // Variation and inpainting come back at their source's resolution (ResultImage); Source.Transform knows it.
+            ImageWidth = prepared.Canvas?.WidthPx ?? prepared.Source?.Transform.SourceWidth ?? prepared.Pack.ImageWidth,
+            ImageHeight = prepared.Canvas?.HeightPx ?? prepared.Source?.Transform.SourceHeight ?? prepared.Pack.ImageHeight,
             CanvasWindows = prepared.Canvas?.Windows.Count,
             ForwardPasses = state.ForwardPasses,
             Timings = new JobTimings(

@@ -17,7 +17,10 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
     {
         try
         {
-            return ImageFitter.Fit(ImageReader.Read(AsArray(encoded), Limits), width, height);
+            var source = ImageReader.Read(AsArray(encoded), Limits);
+            var fitted = ImageFitter.Fit(source, width, height);
+            // Kept so the result can be composed back at the source's resolution (SourceComposer).
+            return fitted.Transform.IsIdentity ? fitted : fitted with { Original = source };
         }
         catch (ImageInputException e)
         {
@@ -75,12 +78,12 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
             + "Give a mask of the source image's size (white = regenerate) or of the model's size.");
     }
 
-    public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
+    public MaskedSource DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(source);
         try
         {
-            return MaskFitter.ToModel(MaskReader.Read(AsArray(maskImage), Limits), source.Transform);
+            return Masked(source, MaskFitter.ToSource(MaskReader.Read(AsArray(maskImage), Limits), source.Transform));
         }
         catch (ImageInputException e)
         {
@@ -88,7 +91,7 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         }
     }
 
-    public PixelMask RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
+    public MaskedSource RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(rectangles);
         ArgumentNullException.ThrowIfNull(source);
@@ -97,7 +100,7 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
             var fit = source.Transform;
             var inSource = PixelMask.FromRectangles(fit.SourceWidth, fit.SourceHeight,
                 [.. rectangles.Select(r => new PixelRect(r.X, r.Y, r.Width, r.Height))]);
-            return MaskFitter.ToModel(inSource, fit);
+            return Masked(source, inSource);
         }
         catch (ImageInputException e)
         {
@@ -105,10 +108,34 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         }
     }
 
-    public RgbImage Composite(FittedImage original, ReadOnlySpan<float> generated, PixelMask mask, float featherPixels)
+    public RgbImage Composite(FittedImage work, ReadOnlySpan<float> generated, PixelMask sourceMask, float featherPixels)
     {
-        ArgumentNullException.ThrowIfNull(original);
-        return Compositor.Composite(original.Image, generated, mask, featherPixels);
+        ArgumentNullException.ThrowIfNull(work);
+        return SourceComposer.Compose(work.Original ?? work.Image, work.Transform, generated, sourceMask, featherPixels);
+    }
+
+    /// <summary>
+    /// The work region around a source-size mask (<see cref="WorkRegion"/>), fitted to the model's size, and the mask
+    /// there. A model-size source is its own work region, exactly as before results came back at full size.
+    /// </summary>
+    private static MaskedSource Masked(FittedImage source, PixelMask atSource)
+    {
+        var fit = source.Transform;
+        if (fit.IsIdentity)
+        {
+            return new MaskedSource(source, MaskFitter.ToModel(atSource, fit), atSource);
+        }
+
+        var original = source.Original ?? throw new ArgumentException("The fitted source does not hold its original pixels.", nameof(source));
+        var bounds = atSource.Bounds() ?? throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+        var region = WorkRegion.Around(bounds, fit.SourceWidth, fit.SourceHeight, fit.TargetWidth, fit.TargetHeight);
+        var work = region.Crop == fit.Crop
+            ? source
+            : new FittedImage(Resampling.Resize(original, region.Crop, fit.TargetWidth, fit.TargetHeight, SixLabors.ImageSharp.Processing.KnownResamplers.Bicubic), region)
+            {
+                Original = original,
+            };
+        return new MaskedSource(work, MaskFitter.ToModel(atSource, region), atSource);
     }
 
     public byte[] EncodePng(RgbImage image) => PngWriter.Encode(image);

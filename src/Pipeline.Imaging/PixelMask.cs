@@ -32,6 +32,26 @@ public sealed class PixelMask
 
     public bool this[int x, int y] => Values[(y * Width) + x];
 
+    /// <summary>The smallest rectangle holding every set pixel, or null when none is set.</summary>
+    public PixelRect? Bounds()
+    {
+        int x0 = Width, y0 = Height, x1 = -1, y1 = -1;
+        for (var y = 0; y < Height; y++)
+        {
+            var row = Values.AsSpan(y * Width, Width);
+            var first = row.IndexOf(true);
+            if (first < 0)
+            {
+                continue;
+            }
+
+            (y0, y1) = (Math.Min(y0, y), y);
+            (x0, x1) = (Math.Min(x0, first), Math.Max(x1, row.LastIndexOf(true)));
+        }
+
+        return y1 < 0 ? null : new PixelRect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+    }
+
     /// <summary>
     /// The union of <paramref name="rectangles"/>, clipped to <paramref name="width"/> × <paramref name="height"/>.
     /// </summary>

@@ -53,7 +53,7 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
         return new RgbImage(w, h, rgb);
     }
 
-    public PixelMask DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
+    public MaskedSource DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         var mask = new bool[width * height];
         for (var i = 0; i < mask.Length; i++)
@@ -61,10 +61,11 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
             mask[i] = maskImage.Span[i % maskImage.Length] != 0;
         }
 
-        return new PixelMask(width, height, mask);
+        var pixels = new PixelMask(width, height, mask);
+        return new MaskedSource(source, pixels, pixels);
     }
 
-    public PixelMask RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
+    public MaskedSource RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
     {
         var mask = new bool[width * height];
         foreach (var r in rectangles)
@@ -78,7 +79,8 @@ internal sealed class FakeImageCodec(int width, int height) : IImageCodec
             }
         }
 
-        return new PixelMask(width, height, mask);
+        var pixels = new PixelMask(width, height, mask);
+        return new MaskedSource(source, pixels, pixels);
     }
 
     public RgbImage Composite(FittedImage original, ReadOnlySpan<float> generated, PixelMask mask, float featherPixels)
