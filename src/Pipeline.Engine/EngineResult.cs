@@ -22,8 +22,13 @@ public sealed record ResultMetadata
     public float? Strength { get; init; }
     /// <summary>Tokens that were masked and resampled.</summary>
     public int MaskedTokens { get; init; }
-    /// <summary>How the source image was fitted to the model size, e.g. "resize 64x64 -> 32x32 (center-crop)".</summary>
+    /// <summary>
+    /// The part of the source the model saw, fitted to the model size: "center-crop 96×96 at (16,0) of 128×96, resize to
+    /// 32×32" (a variation's centred fit), "region 40,8 128×128 of 256×192 -> 32×32" (an inpainting's work region
+    /// around its mask), "32×32 used as is"; null without a source.
+    /// </summary>
     public string? SourceFit { get; init; }
+    /// <summary>The PNG's width: a variation's or inpainting's source's (results come back at its resolution), a canvas's, else the model's.</summary>
     public int ImageWidth { get; init; }
     /// <summary>Canvas jobs: the model-size windows that sample the canvas (its forward rows per step at most); null for a model-size job.</summary>
     public int? CanvasWindows { get; init; }

@@ -4,8 +4,9 @@ using Pipeline.Contracts;
 namespace Pipeline.Imaging;
 
 /// <summary>
-/// The image steps of a job over this library: guarded decode, centre-crop fit to the model size, masks carried through
-/// the same fit as their image, feathered compositing and PNG. Its errors name the input and say what to change.
+/// The image steps of a job over this library: guarded decode, centre-crop fit to the model size (the source kept), an
+/// inpainting's work region around its mask with the mask carried through the same fit as its image, feathered
+/// compositing back into the source at its resolution, and PNG. Its errors name the input and say what to change.
 /// Stateless, so one instance serves every thread.
 /// </summary>
 /// <param name="limits">Caps on encoded bytes and header pixels. Default <see cref="ImageReadLimits.Default"/>.</param>

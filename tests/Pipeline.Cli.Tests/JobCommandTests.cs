@@ -47,7 +47,7 @@ public sealed class JobCommandTests
     }
 
     [Fact]
-    public async Task Vary_LargerSource_FitsItAndRecordsStrength()
+    public async Task Vary_LargerSource_FitsItRecordsStrengthAndAnswersAtTheSourceSize()
     {
         var dir = Cli.TempDirectory();
         var source = Cli.WritePng(dir, "source.png", 32, 24);
@@ -61,7 +61,10 @@ public sealed class JobCommandTests
         Assert.Equal(0.25, metadata.GetProperty("strength").GetDouble(), 3);
         Assert.Equal(16, metadata.GetProperty("maskedTokens").GetInt32());
         Assert.Contains("center-crop", metadata.GetProperty("sourceFit").GetString(), StringComparison.Ordinal);
-        Assert.Equal(16, ImageReader.Read(File.ReadAllBytes(Path.Combine(outDir, "variation-000.png"))).Width);
+        // Results come back at the source's size, not the model's (16×16).
+        var variation = ImageReader.Read(File.ReadAllBytes(Path.Combine(outDir, "variation-000.png")));
+        Assert.Equal((32, 24), (variation.Width, variation.Height));
+        Assert.Equal(32, metadata.GetProperty("imageWidth").GetInt32());
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class RegistryEngineTests : IDisposable
         var codec = new ImageCodec();
         var source = codec.DecodeAndFit(PngWriter.Encode(RgbImage.Filled(32, 32, 0, 0, 0)), 16, 16);
 
-        var mask = codec.RasterizeMask([Rectangle(0, 0, 16, 32)], source);
+        var mask = codec.RasterizeMask([Rectangle(0, 0, 16, 32)], source).Mask;
 
         Assert.Equal((16, 16, 128), (mask.Width, mask.Height, mask.Count));
         Assert.True(mask[7, 15]);

@@ -13,7 +13,7 @@ internal static class InpaintCommand
         var image = new Argument<FileInfo>("IMAGE") { Description = "Source image (PNG, JPEG, GIF, BMP, WebP or TGA)" };
         var mask = new Option<FileInfo?>("--mask")
         {
-            Description = "Mask image, white = regenerate, black = keep; the source's size or the model's",
+            Description = "Mask image, white = regenerate, black = keep; the source's size, or the model's (then over the model's centred view of the source)",
             HelpName = "MASK.png",
         };
         var rectangles = new Option<MaskRectangle[]>("--rect")
@@ -25,12 +25,13 @@ internal static class InpaintCommand
         };
         var feather = new Option<float?>("--feather")
         {
-            Description = "Width in pixels of the blend between kept and regenerated pixels. Default 2",
+            Description = "Width in model pixels of the blend between kept and regenerated pixels (scaled to the source: in a 128-pixel region for a 32-pixel model, 2 = 8 source pixels). Default 2",
             HelpName = "PX",
         };
         var command = new Command("inpaint", """
-            Regenerate part of an image: tokens under the mask are re-sampled, the rest is kept, and the result is blended
-            back into the original over a feathered edge. Outpainting is inpainting with a border mask.
+            Regenerate part of an image: a region around the mask is fitted to the model, the tokens under the mask are
+            re-sampled, and the result is blended back into the original at the original's size over a feathered edge;
+            every pixel away from the mask is the original's. Outpainting is inpainting with a border mask.
 
             Examples:
               pipeline inpaint photo.png --mask hole.png --count 4
