@@ -46,6 +46,21 @@ public sealed class EngineOptions
     public bool DegradeUnderBacklog { get; set; } = true;
 
     /// <summary>
+    /// Decode finished jobs off the loop thread (docs/architecture.md §4): the batched VQGAN decode, compositing, PNG and
+    /// result of the jobs that finished in one iteration run on the pack's finisher thread while the loop goes on with the
+    /// next iteration's forward. Same tokens and bytes either way; false runs them in series on the loop, as before.
+    /// Default true (measured faster on 2 cores: README, Benchmarks).
+    /// </summary>
+    public bool OverlapDecode { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="OverlapDecode"/>: decode batches handed to the finisher and not yet finished (the one it is
+    /// decoding included) before the loop waits for it; bounds the memory of finished but undecoded jobs. Default 2.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxFinishingBatches { get; set; } = 2;
+
+    /// <summary>
     /// The deployment's step budgets, by pack name (any case), in the shape of the manifest's <c>sampling.priorities</c>:
     /// what is given here wins over the pack's manifest (see <see cref="PackStepBudgets"/>).
     /// </summary>
