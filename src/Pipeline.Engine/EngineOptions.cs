@@ -9,6 +9,9 @@ namespace Pipeline.Engine;
 /// </summary>
 public sealed class EngineOptions
 {
+    /// <summary>The configuration section a host binds <see cref="OverlapDecode"/> and <see cref="MaxFinishingBatches"/> from: <c>Pipeline:Engine</c>.</summary>
+    public const string Section = "Pipeline:Engine";
+
     /// <summary>The configuration section of <see cref="Budgets"/>: <c>Pipeline:Engine:Budgets</c>.</summary>
     public const string BudgetsSection = "Pipeline:Engine:Budgets";
 

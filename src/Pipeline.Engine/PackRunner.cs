@@ -71,7 +71,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
         if (_overlap)
         {
             _finisherPixels = new float[_capacity * _pixelsPerImage];
-            _finishSlots = new SemaphoreSlim(options.MaxFinishingBatches);
+            _finishSlots = new SemaphoreSlim(Math.Max(1, options.MaxFinishingBatches));
             _finishQueue = new BlockingCollection<FinishBatch>();
         }
 
