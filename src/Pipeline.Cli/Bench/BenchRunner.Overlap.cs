@@ -54,7 +54,8 @@ internal sealed partial class BenchRunner
                 variants[i] = new Variant(loaded, session.Packs.Map(loaded), plan.FrontierBatch);
             }
 
-            var rounds = Math.Max(plan.FrontierRepeats, plan == BenchPlan.Quick ? 1 : 2);
+            // One round more than the frontier's points get (none more for the one-round quick and paper plans): the rows differ by less.
+            var rounds = plan.FrontierRepeats == 1 ? 1 : plan.FrontierRepeats + 1;
             var best = new EngineRun?[layouts.Length];
             for (var round = 1; round <= rounds; round++)
             {
