@@ -28,6 +28,11 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             }
         }
 
+        if (options.MaxFinishingBatches is < 1 or > 64)
+        {
+            problems.Add($"{EngineOptions.Section}:{nameof(EngineOptions.MaxFinishingBatches)} must be between 1 and 64; got {options.MaxFinishingBatches}.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -5,8 +5,8 @@ namespace Pipeline.Engine;
 
 /// <summary>
 /// One iteration's model work: encode the newly admitted sources in one batch, plan a step for every active job, run
-/// one batched forward over the rows that commit something, apply each row's logits, and decode the finished jobs in
-/// one batch. A failed batch call fails the jobs in it and no others.
+/// one batched forward over the rows that commit something, apply each row's logits, and hand the finished jobs to their
+/// batched decode (PackRunner.Finishing.cs). A failed batch call fails the jobs in it and no others.
 /// </summary>
 internal sealed partial class PackRunner
 {
@@ -154,14 +154,9 @@ internal sealed partial class PackRunner
 
             job.Trace?.StepDone(stepped, job.Sampler?.CompletedSteps ?? job.Canvas!.CompletedSteps, job.Row >= 0 ? rows : 0);
 
-            if (job.Canvas is { IsFinished: true })
+            if (job.Canvas?.IsFinished ?? job.Sampler!.IsFinished)
             {
-                job.SampleEndedAt = _time.GetTimestamp();
-                LeaveSlot(job);
-                DecodeCanvas(job);
-            }
-            else if (job.Sampler?.IsFinished == true)
-            {
+                // Sampling ended: the job leaves its slot now, so admission can fill it while the job decodes.
                 job.SampleEndedAt = _time.GetTimestamp();
                 LeaveSlot(job);
                 _batch.Add(job);
@@ -212,49 +207,6 @@ internal sealed partial class PackRunner
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// One batched decode for the jobs that finished this iteration, then per job: leave the planar layout once (an
-    /// inpainting or variation composed back onto its source at the source's resolution on the way, <see cref="ResultImage"/>), then PNG.
-    /// </summary>
-    private void DecodeFinished()
-    {
-        var count = _batch.Count;
-        var started = _time.GetTimestamp();
-        for (var i = 0; i < count; i++)
-        {
-            _batch[i].Sampler!.Tokens.CopyTo(_tokens.AsSpan(i * _n, _n));
-            (_batch[i].DecodeStartedAt, _batch[i].DecodeRows) = (started, count);
-        }
-
-        var decodedAll = TryBatch("decode", () => _pack.Codec.Decode(_tokens.AsSpan(0, count * _n), count, _pixels.AsSpan(0, count * _pixelsPerImage)));
-        _clock.Lap(LoopPhase.Decode);
-        if (!decodedAll)
-        {
-            return;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            var job = _batch[i];
-            try
-            {
-                var image = ResultImage.From(job, _pixels.AsSpan(i * _pixelsPerImage, _pixelsPerImage), _images);
-                var png = _images.EncodePng(image);
-                job.FinishedAt = _time.GetTimestamp();
-                Complete(job, ResultFactory.Create(job, png, _time));
-            }
-#pragma warning disable CA1031 // Compositing or encoding one job's image must not fail the others.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Fail(job, e);
-            }
-        }
-
-        _batch.Clear();
-        _clock.Lap(LoopPhase.Finish);
     }
 
     /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails.</summary>

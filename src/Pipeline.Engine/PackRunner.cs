@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pipeline.Imaging;
@@ -14,9 +15,10 @@ namespace Pipeline.Engine;
 /// </summary>
 /// <remarks>
 /// Files: this one holds the loop, queueing and how jobs leave; PackRunner.Admission.cs what happens between
-/// iterations (cancellations, admission by priority); PackRunner.Iteration.cs the batched model calls of one iteration.
-/// Threading: <see cref="Enqueue"/> and cancellation callbacks take <see cref="_gate"/>; everything else is
-/// touched only by the loop. Batch buffers are sized for a full pool once and reused by every iteration.
+/// iterations (cancellations, admission by priority); PackRunner.Iteration.cs the batched model calls of one iteration;
+/// PackRunner.Finishing.cs the decode and results of finished jobs, on the finisher thread when decoding overlaps.
+/// Threading: <see cref="Enqueue"/> and cancellation callbacks take <see cref="_gate"/>; a finished job handed to the
+/// finisher is touched only by it (its slot already freed); everything else is touched only by the loop. Batch buffers are sized for a full pool once and reused by every iteration.
 /// </remarks>
 internal sealed partial class PackRunner : IAsyncDisposable
 {
@@ -65,11 +67,20 @@ internal sealed partial class PackRunner : IAsyncDisposable
         _tokens = new long[_capacity * _n];
         _logits = new float[(long)_capacity * _n * _v];
         _pixels = new float[_capacity * _pixelsPerImage];
+        _overlap = options.OverlapDecode;
+        if (_overlap)
+        {
+            _finisherPixels = new float[_capacity * _pixelsPerImage];
+            _finishSlots = new SemaphoreSlim(Math.Max(1, options.MaxFinishingBatches));
+            _finishQueue = new BlockingCollection<FinishBatch>();
+        }
+
         _logger.PackLoopStarted(pack.Name, pack.Version, _capacity);
         // The loop serves every job, so it must not inherit the first job's context (its Activity.Current would be that
         // job's span, and every log line of the loop would carry that job's trace id).
         using (ExecutionContext.SuppressFlow())
         {
+            _finisher = _overlap ? StartFinisher() : Task.CompletedTask;
             _loop = Task.Run(RunLoopAsync);
         }
     }
@@ -165,6 +176,7 @@ internal sealed partial class PackRunner : IAsyncDisposable
         finally
         {
             Drain(crash);
+            await StopFinisherAsync().ConfigureAwait(false);
         }
     }
 

@@ -42,4 +42,19 @@ public sealed record InferenceOptions
     /// three sessions spin three pools. Default true (ONNX Runtime's default); the worker turns it off.
     /// </summary>
     public bool AllowSpinning { get; init; } = true;
+
+    /// <summary>
+    /// Intra-op threads of the VQGAN decoder's session (CPU); 0 = as <see cref="IntraOpThreads"/>. With the engine's
+    /// overlapped decode (EngineOptions.OverlapDecode) the decoder runs at the same time as the denoiser's forward, each
+    /// with its own thread pool; a decoder with every core then fights the forward for them. Default 1 (measured on
+    /// 2 cores: README, Benchmarks).
+    /// </summary>
+    [Range(0, 1024)]
+    public int DecoderIntraOpThreads { get; init; } = 1;
+
+    /// <summary>
+    /// <see cref="AllowSpinning"/> for the decoder's session alone; null = as <see cref="AllowSpinning"/>. A decoder pool
+    /// that spins between its operators takes cores from the forward it overlaps. Default false.
+    /// </summary>
+    public bool? DecoderAllowSpinning { get; init; } = false;
 }

@@ -95,7 +95,7 @@ public sealed class ModelPack : IDisposable
         ExecutionProvider provider;
         try
         {
-            (created, provider) = sessions.Create(paths);
+            (created, provider) = sessions.Create(paths, decoderIndex: 1);
         }
         catch (OnnxRuntimeException e)
         {

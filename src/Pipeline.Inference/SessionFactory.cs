@@ -23,25 +23,29 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     /// <summary>Which denoiser graph packs load.</summary>
     public DenoiserPrecision DenoiserPrecision => options.DenoiserPrecision;
 
-    /// <summary>Creates one session per file, all on the same provider; the caller owns and disposes them.</summary>
-    public (InferenceSession[] Sessions, ExecutionProvider Active) Create(IReadOnlyList<string> modelPaths)
+    /// <summary>
+    /// Creates one session per file, all on the same provider; the caller owns and disposes them. The session at
+    /// <paramref name="decoderIndex"/> (when not -1) is the VQGAN decoder's, on its own threading
+    /// (<see cref="InferenceOptions.DecoderIntraOpThreads"/>, <see cref="InferenceOptions.DecoderAllowSpinning"/>).
+    /// </summary>
+    public (InferenceSession[] Sessions, ExecutionProvider Active) Create(IReadOnlyList<string> modelPaths, int decoderIndex = -1)
     {
         var tryCuda = options.Provider == ExecutionProvider.Cuda
             || (options.Provider == ExecutionProvider.Auto && !Volatile.Read(ref _cudaFailed));
         if (!tryCuda)
         {
-            return (CreateAll(modelPaths, cuda: false), ExecutionProvider.Cpu);
+            return (CreateAll(modelPaths, cuda: false, decoderIndex: decoderIndex), ExecutionProvider.Cpu);
         }
 
         try
         {
-            return (CreateAll(modelPaths, cuda: true), ExecutionProvider.Cuda);
+            return (CreateAll(modelPaths, cuda: true, decoderIndex: decoderIndex), ExecutionProvider.Cuda);
         }
         catch (OnnxRuntimeException e) when (options.Provider == ExecutionProvider.Auto)
         {
             // Create on CPU first: if the CPU also fails, the model is at fault, and its error (not a CUDA
             // warning) is what the caller must see.
-            var sessions = CreateAll(modelPaths, cuda: false);
+            var sessions = CreateAll(modelPaths, cuda: false, decoderIndex: decoderIndex);
             lock (_gate)
             {
                 if (!_cudaFailed)
@@ -72,33 +76,20 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
         return CreateAll(Enumerable.Repeat(modelPath, count).ToArray(), cuda: false, Math.Max(1, threads / count));
     }
 
-    private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda, int? intraOpThreads = null)
+    private InferenceSession[] CreateAll(IReadOnlyList<string> modelPaths, bool cuda, int? intraOpThreads = null, int decoderIndex = -1)
     {
         // The session options are only read while sessions are created; ONNX Runtime copies what it needs.
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = intraOpThreads ?? options.IntraOpThreads,
-            InterOpNumThreads = options.InterOpThreads,
-        };
-        if (!options.AllowSpinning)
-        {
-            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        }
-
-        if (cuda)
-        {
-            sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-        }
-
+        using var sessionOptions = NewSessionOptions(cuda, intraOpThreads ?? options.IntraOpThreads, options.AllowSpinning);
+        using var decoderOptions = decoderIndex < 0
+            ? null
+            : NewSessionOptions(cuda, options.DecoderIntraOpThreads > 0 ? options.DecoderIntraOpThreads : options.IntraOpThreads,
+                options.DecoderAllowSpinning ?? options.AllowSpinning);
         var sessions = new List<InferenceSession>(modelPaths.Count);
         try
         {
-            foreach (var path in modelPaths)
+            for (var i = 0; i < modelPaths.Count; i++)
             {
-                sessions.Add(new InferenceSession(path, sessionOptions));
+                sessions.Add(new InferenceSession(modelPaths[i], i == decoderIndex ? decoderOptions : sessionOptions));
             }
 
             return [.. sessions];
@@ -106,6 +97,37 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
         catch
         {
             sessions.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    private SessionOptions NewSessionOptions(bool cuda, int intraOpThreads, bool allowSpinning)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = intraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+        try
+        {
+            if (!allowSpinning)
+            {
+                sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+                sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+            }
+
+            if (cuda)
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            }
+
+            return sessionOptions;
+        }
+        catch
+        {
+            sessionOptions.Dispose();
             throw;
         }
     }

@@ -61,6 +61,7 @@ public sealed class FrontierBenchTests
         Assert.Contains("CPU ", run.Out, StringComparison.Ordinal);
         Assert.Contains("Where one image's time goes", run.Out, StringComparison.Ordinal);
         Assert.Contains("forwards (batched denoiser)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Decode in series vs overlapped", run.Out, StringComparison.Ordinal);
         Assert.Contains("Frontier: FD", run.Out, StringComparison.Ordinal);
         Assert.Contains("Speed at equal-or-better FD", run.Out, StringComparison.Ordinal);
         Assert.Contains("Headline:", run.Out, StringComparison.Ordinal);

@@ -13,8 +13,10 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     /// <param name="meters">Where the engine publishes its metrics; null: none.</param>
     /// <param name="confidence">The pack's confidence knobs (manifest sampling.confidence); null: the defaults.</param>
+    /// <param name="overlapDecode">EngineOptions.OverlapDecode; null: its default.</param>
+    /// <param name="maxFinishingBatches">EngineOptions.MaxFinishingBatches; null: its default.</param>
     public EngineHarness(int maxBatch = 16, StepBudgetPolicy? budgets = null, TimeProvider? time = null, IMeterFactory? meters = null,
-        ConfidenceSchedule? confidence = null)
+        ConfidenceSchedule? confidence = null, bool? overlapDecode = null, int? maxFinishingBatches = null)
     {
         Denoiser = new FakeDenoiser(N, CodebookSize);
         Codec = new FakeVqCodec(Width, Height, LatentHeight, LatentWidth, CodebookSize);
@@ -27,6 +29,8 @@ internal sealed class EngineHarness : IAsyncDisposable
             Confidence = confidence ?? ConfidenceSchedule.Default,
         };
         Options = new EngineOptions { MaxBatch = maxBatch };
+        Options.OverlapDecode = overlapDecode ?? Options.OverlapDecode;
+        Options.MaxFinishingBatches = maxFinishingBatches ?? Options.MaxFinishingBatches;
         Engine = new JobEngine(new FakePackSource(pack), Images, Options, time ?? TimeProvider.System, NullLogger<JobEngine>.Instance, meters);
     }
 
@@ -58,9 +62,9 @@ internal sealed class EngineHarness : IAsyncDisposable
         };
 
     /// <summary>The tokens <paramref name="job"/> gives when it runs alone in a fresh engine.</summary>
-    public static async Task<long[]> RunAloneAsync(EngineJob job)
+    public static async Task<long[]> RunAloneAsync(EngineJob job, bool? overlapDecode = null)
     {
-        await using var alone = new EngineHarness();
+        await using var alone = new EngineHarness(overlapDecode: overlapDecode);
         return (await alone.Engine.RunAsync(job)).Tokens;
     }
 
@@ -70,6 +74,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         // before the stop is requested, and a test expecting it canceled would see it completed.
         var disposing = Engine.DisposeAsync();
         Denoiser.Gate.Set();
+        Codec.DecodeGate.Set();
         await disposing;
     }
 }

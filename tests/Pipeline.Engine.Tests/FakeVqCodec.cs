@@ -4,12 +4,13 @@ namespace Pipeline.Engine.Tests;
 
 /// <summary>
 /// A VQ codec whose tokens are readable: position p encodes to round(red of pixel p · 255) mod V, and token k
-/// decodes to the grey level k / V over its whole patch. Counts its batched calls.
+/// decodes to the grey level k / V over its whole patch. Counts its batched calls; can hold a decode at a gate or fail one.
 /// </summary>
 internal sealed class FakeVqCodec(int width, int height, int latentHeight, int latentWidth, int codebookSize) : IVqCodec
 {
     private int _encodeCalls;
     private int _decodeCalls;
+    private int _decodesEntered;
 
     public int ImageWidth => width;
     public int ImageHeight => height;
@@ -17,6 +18,15 @@ internal sealed class FakeVqCodec(int width, int height, int latentHeight, int l
     public int CodebookSize => codebookSize;
     public int EncodeCalls => Volatile.Read(ref _encodeCalls);
     public int DecodeCalls => Volatile.Read(ref _decodeCalls);
+
+    /// <summary>Decodes begun (<see cref="DecodeCalls"/> counts those that returned pixels).</summary>
+    public int DecodesEntered => Volatile.Read(ref _decodesEntered);
+
+    /// <summary>Every decode waits here; reset it to hold the decoding thread inside a decode.</summary>
+    public ManualResetEventSlim DecodeGate { get; } = new(initialState: true);
+
+    /// <summary>Runs inside each decode with its 1-based call number and batch (throw to fail that decode).</summary>
+    public Action<int, int>? OnDecode { get; set; }
 
     public void Encode(ReadOnlySpan<float> pixels, int batch, Span<long> ids)
     {
@@ -33,7 +43,9 @@ internal sealed class FakeVqCodec(int width, int height, int latentHeight, int l
 
     public void Decode(ReadOnlySpan<long> ids, int batch, Span<float> pixels)
     {
-        Interlocked.Increment(ref _decodeCalls);
+        var call = Interlocked.Increment(ref _decodesEntered);
+        Assert.True(DecodeGate.Wait(TimeSpan.FromSeconds(30)), "the test never opened the decode gate");
+        OnDecode?.Invoke(call, batch);
         var perImage = 3 * ImageWidth * ImageHeight;
         for (var b = 0; b < batch; b++)
         {
@@ -45,5 +57,7 @@ internal sealed class FakeVqCodec(int width, int height, int latentHeight, int l
                 pixels[b * perImage + i] = (float)token / CodebookSize;
             }
         }
+
+        Interlocked.Increment(ref _decodeCalls);
     }
 }

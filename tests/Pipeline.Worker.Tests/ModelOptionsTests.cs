@@ -60,6 +60,8 @@ public class ModelOptionsTests
             DenoiserSessions = 2,
             DenoiserPrecision = DenoiserPrecision.Int8,
             AllowSpinning = false, // the worker's default, and not InferenceOptions' default
+            DecoderIntraOpThreads = 2,
+            DecoderAllowSpinning = true,
         };
         var defaults = new InferenceOptions();
 

@@ -33,6 +33,7 @@ internal sealed partial class BenchRunner
         var defaultOrder = defaultRun.Order;
         var defaultSteps = defaultRun.StepsUsed;
         PrintBreakdown(defaultRun);
+        await OverlapTableAsync(cancellationToken).ConfigureAwait(false);
 
         var measured = new List<(FrontierPoint Point, double? Rate, string Note)>();
         foreach (var point in frontier?.Points ?? [])

@@ -202,7 +202,9 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
         foreach (var variant in _variants)
         {
             status($"engine ({variant.Label}) at {steps} steps, batch {batch}, reference order");
-            runs.Add((variant, await RunEngineAsync(variant, batch, steps, batch, UnmaskOrder.Reference, repeats, cancellationToken).ConfigureAwait(false)));
+            // Decode in series: "sampling only" below subtracts the decode time from the wall, exact only when nothing overlaps it.
+            runs.Add((variant, await RunEngineAsync(variant, batch, steps, batch, UnmaskOrder.Reference, repeats, cancellationToken, overlapDecode: false)
+                .ConfigureAwait(false)));
         }
 
         status("Python reference sampler (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)");
@@ -254,10 +256,14 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
     /// The jobs once at 1 step (warm-up: ONNX Runtime's first call at each batch shape), then <paramref name="repeats"/> timed runs;
     /// the fastest counts. Null <paramref name="steps"/> and <paramref name="order"/> take the pack's defaults, as a job naming none does.
     /// </summary>
-    private async Task<EngineRun> RunEngineAsync(Variant variant, int jobs, int? steps, int maxBatch, UnmaskOrder? order, int repeats, CancellationToken cancellationToken)
+    /// <param name="overlapDecode">Whether the engine decodes off its loop (<see cref="EngineOptions.OverlapDecode"/>); null: the default.</param>
+    private async Task<EngineRun> RunEngineAsync(Variant variant, int jobs, int? steps, int maxBatch, UnmaskOrder? order, int repeats, CancellationToken cancellationToken,
+        bool? overlapDecode = null)
     {
         // Budgets: the recorded pack carries the ones session.Packs gave it (the manifest's, for a local run).
-        var engine = EngineFactory.Create(variant.Recorded, CliSession.LocalRun(maxBatch), TimeProvider.System, session.Loggers);
+        var options = CliSession.LocalRun(maxBatch);
+        options.OverlapDecode = overlapDecode ?? options.OverlapDecode;
+        var engine = EngineFactory.Create(variant.Recorded, options, TimeProvider.System, session.Loggers);
         await using (engine.ConfigureAwait(false))
         {
             await RunJobsAsync(engine, jobs, 1, 1_000_000, order, cancellationToken).ConfigureAwait(false);
@@ -274,7 +280,7 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
                 {
                     var metadata = results[0].Metadata;
                     best = new EngineRun(wall, [.. variant.Recorded.Denoiser.Batches], [.. variant.Recorded.Codec.DecodeBatches], variant.Recorded.Codec.DecodeElapsed,
-                        loop, jobs, maxBatch, UnmaskOrders.Parse(metadata.Order) ?? UnmaskOrder.Reference, metadata.StepsUsed);
+                        loop, jobs, maxBatch, UnmaskOrders.Parse(metadata.Order) ?? UnmaskOrder.Reference, metadata.StepsUsed, options.OverlapDecode);
                 }
             }
 
@@ -312,7 +318,7 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
 
     /// <summary>One measured engine run: its wall time, the model calls it made, its loop's phase clock and the settings the jobs got.</summary>
     private sealed record EngineRun(TimeSpan Wall, int[] ForwardBatches, int[] DecodeBatches, TimeSpan DecodeTime, EngineLoopTimes Loop, int Jobs, int MaxBatch,
-        UnmaskOrder Order, int StepsUsed)
+        UnmaskOrder Order, int StepsUsed, bool OverlapDecode)
     {
         public string OrderName => UnmaskOrders.Name(Order);
     }

@@ -54,6 +54,17 @@ public sealed class ModelOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// ONNX Runtime threads of the VQGAN decoder's session; 0 = <see cref="IntraOpThreads"/>. Default 1: the decode
+    /// overlaps the next forward (<c>Pipeline:Engine:OverlapDecode</c>), and a one-thread decoder leaves the forward its
+    /// cores (<see cref="InferenceOptions.DecoderIntraOpThreads"/>).
+    /// </summary>
+    [Range(0, 1024)]
+    public int DecoderIntraOpThreads { get; set; } = 1;
+
+    /// <summary>Let the decoder's pool spin while idle; unset = <see cref="AllowSpinning"/>. Default false (<see cref="InferenceOptions.DecoderAllowSpinning"/>).</summary>
+    public bool? DecoderAllowSpinning { get; set; } = false;
+
     /// <summary>Lower standard and bulk jobs toward their minimum steps when the queue backs up. Default true.</summary>
     public bool DegradeUnderBacklog { get; set; } = true;
 
@@ -72,6 +83,8 @@ public sealed class ModelOptions
                 DenoiserSessions = DenoiserSessions,
                 DenoiserPrecision = DenoiserPrecision,
                 AllowSpinning = AllowSpinning,
+                DecoderIntraOpThreads = DecoderIntraOpThreads,
+                DecoderAllowSpinning = DecoderAllowSpinning,
             },
         };
         return SearchDirectories.Count == 0

@@ -74,13 +74,21 @@ public static class WorkerServices
     /// <summary>
     /// The engine over the configured packs: slots from <see cref="WorkerOptions.Capacity"/>, degradation from
     /// <see cref="ModelOptions.DegradeUnderBacklog"/>, and the deployment's step budgets per pack and class from
-    /// <see cref="EngineOptions.BudgetsSection"/> (each pack otherwise runs its own manifest's budgets).
+    /// <see cref="EngineOptions.BudgetsSection"/> (each pack otherwise runs its own manifest's budgets); the decode's overlap
+    /// from <see cref="EngineOptions.Section"/>.
     /// </summary>
     internal static void AddEngine(IServiceCollection services)
     {
         services.AddPipelineEngine(sp => sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions());
         services.AddOptions<EngineOptions>()
-            .Configure<IConfiguration>((engine, configuration) => configuration.GetSection(EngineOptions.BudgetsSection).Bind(engine.Budgets))
+            .Configure<IConfiguration>((engine, configuration) =>
+            {
+                configuration.GetSection(EngineOptions.BudgetsSection).Bind(engine.Budgets);
+                // Pipeline:Engine:OverlapDecode and Pipeline:Engine:MaxFinishingBatches (the decode overlapped with the next forward).
+                var section = configuration.GetSection(EngineOptions.Section);
+                engine.OverlapDecode = section.GetValue(nameof(EngineOptions.OverlapDecode), engine.OverlapDecode);
+                engine.MaxFinishingBatches = section.GetValue(nameof(EngineOptions.MaxFinishingBatches), engine.MaxFinishingBatches);
+            })
             .Configure<IOptions<WorkerOptions>, IOptions<ModelOptions>>((engine, worker, models) =>
             {
                 engine.MaxBatch = worker.Value.Capacity;
