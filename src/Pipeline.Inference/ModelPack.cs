@@ -102,7 +102,8 @@ public sealed class ModelPack : IDisposable
             throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: ONNX Runtime could not create its sessions (provider {sessions.Requested}): {e.Message}", e);
         }
 
-        var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i])).ToArray();
+        // The denoiser (the per-step hot path) binds its tensors on CUDA (GraphBinding); the codec graphs run plain.
+        var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i], i == 2 ? sessions.DenoiserBindingMemory(provider) : null)).ToArray();
         try
         {
             var errors = roles.SelectMany((role, i) => GraphSignatureCheck.Compare(role, specs[i], created[i])).ToList();
@@ -115,8 +116,13 @@ public sealed class ModelPack : IDisposable
             // The thread layout (InferenceOptions.DenoiserSessions): on CPU, the denoiser's forward split over that many
             // sessions with the threads shared out; the pack's own denoiser session stays for the checks above.
             var parts = provider == ExecutionProvider.Cpu && sessions.DenoiserSessions > 1
-                ? sessions.CreateSplit(paths[2], sessions.DenoiserSessions).Select(s => new OnnxGraph(s, specs[2])).ToArray()
+                ? sessions.CreateSplit(paths[2], sessions.DenoiserSessions).Select(s => new OnnxGraph(s, specs[2], sessions.DenoiserBindingMemory(provider))).ToArray()
                 : null;
+            if (provider == ExecutionProvider.Cuda)
+            {
+                ProbeBinding(graphs[2], manifest, logger);
+            }
+
             var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2], stopwatch.Elapsed, parts);
             Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, (long)pack.LoadTime.TotalMilliseconds);
             return pack;
@@ -159,7 +165,12 @@ public sealed class ModelPack : IDisposable
             throw new ModelPackException($"Pack '{Manifest.Name}' at {Directory}: ONNX Runtime could not create the {role} session ({ActiveProvider}): {e.Message}", e);
         }
 
-        var graph = new OnnxGraph(session, spec);
+        var graph = new OnnxGraph(session, spec, _sessions.DenoiserBindingMemory(ActiveProvider));
+        if (ActiveProvider == ExecutionProvider.Cuda)
+        {
+            ProbeBinding(graph, Manifest, NullLogger.Instance);
+        }
+
         var errors = GraphSignatureCheck.Compare(role, spec, session).ToList();
         if (errors.Count > 0)
         {
@@ -169,6 +180,21 @@ public sealed class ModelPack : IDisposable
         }
 
         return new OwnedDenoiser(new OnnxDenoiser(graph, Manifest), graph);
+    }
+
+    // One all-MASK row through the CUDA binding at load (which also warms the device up): should this ONNX Runtime
+    // build or device refuse the binding (e.g. no CUDA-pinned allocator), the denoiser runs plain (ONNX Runtime
+    // copies inside Run) and a warning says why, rather than every job failing.
+    private static void ProbeBinding(OnnxGraph denoiser, ModelPackManifest manifest, ILogger logger)
+    {
+        long n = manifest.SequenceLength, v = manifest.CodebookSize;
+        var tokens = new long[n];
+        Array.Fill(tokens, manifest.MaskId);
+        var logits = new float[n * v];
+        if (denoiser.KeepBindingIfItRuns(g => g.Run<long, float>(tokens, [1, n], logits, [1, n, v])) is { } error)
+        {
+            Log.BindingFallback(logger, manifest.Name, error.Message.Split('\n', 2)[0].Trim());
+        }
     }
 
     private static string VerifiedFile(string directory, string pack, string role, GraphSpec spec)
