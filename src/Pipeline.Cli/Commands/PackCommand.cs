@@ -51,7 +51,7 @@ internal static class PackCommand
                         $"{manifest.Image.Width}x{manifest.Image.Height}",
                         $"{manifest.Latent.Height}x{manifest.Latent.Width}",
                         manifest.CodebookSize.ToString(CultureInfo.InvariantCulture),
-                        manifest.Graphs.DenoiserInt8 is null ? "fp32" : "fp32, int8",
+                        string.Join(", ", new[] { "fp32" }.Concat(manifest.Graphs.DenoiserInt8 is null ? [] : ["int8"]).Concat(manifest.Graphs.DenoiserFp16 is null ? [] : ["fp16"])),
                         $"{s?.MinSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.DefaultSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.MaxSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
                         Markup.Escape(folder));
                 }
