@@ -39,22 +39,20 @@ internal static class GlobalOptions
         command.Options.Add(Threads);
         command.Options.Add(Precision);
         command.Options.Add(DenoiserSessions);
-        command.Validators.Add(r =>
-        {
-            if (PrecisionProviderError(r.GetValue(Precision), r.GetValue(Provider)) is { } error)
-            {
-                r.AddError(error);
-            }
-        });
     }
 
-    public static GlobalSettings Read(ParseResult result) => new(
-        result.GetValue(Models)?.FullName,
-        result.GetValue(Provider),
-        result.GetValue(Threads),
-        result.GetValue(Verbose),
-        result.GetValue(Precision),
-        result.GetValue(DenoiserSessions));
+    /// <exception cref="UsageException">A precision the provider cannot run (<see cref="PrecisionProviderError"/>).</exception>
+    public static GlobalSettings Read(ParseResult result)
+    {
+        var settings = new GlobalSettings(
+            result.GetValue(Models)?.FullName,
+            result.GetValue(Provider),
+            result.GetValue(Threads),
+            result.GetValue(Verbose),
+            result.GetValue(Precision),
+            result.GetValue(DenoiserSessions));
+        return PrecisionProviderError(settings.Precision, settings.Provider) is { } error ? throw new UsageException(error) : settings;
+    }
 
     private static Option<ExecutionProvider> CreateProvider()
     {
