@@ -41,13 +41,18 @@ internal static class GlobalOptions
         command.Options.Add(DenoiserSessions);
     }
 
-    public static GlobalSettings Read(ParseResult result) => new(
-        result.GetValue(Models)?.FullName,
-        result.GetValue(Provider),
-        result.GetValue(Threads),
-        result.GetValue(Verbose),
-        result.GetValue(Precision),
-        result.GetValue(DenoiserSessions));
+    /// <exception cref="UsageException">A precision the provider cannot run (<see cref="PrecisionProviderError"/>).</exception>
+    public static GlobalSettings Read(ParseResult result)
+    {
+        var settings = new GlobalSettings(
+            result.GetValue(Models)?.FullName,
+            result.GetValue(Provider),
+            result.GetValue(Threads),
+            result.GetValue(Verbose),
+            result.GetValue(Precision),
+            result.GetValue(DenoiserSessions));
+        return PrecisionProviderError(settings.Precision, settings.Provider) is { } error ? throw new UsageException(error) : settings;
+    }
 
     private static Option<ExecutionProvider> CreateProvider()
     {
@@ -66,26 +71,43 @@ internal static class GlobalOptions
 
     private static Option<DenoiserPrecision> CreatePrecision() => new("--precision")
     {
-        Description = "Denoiser graph: fp32 (default), or int8 (the pack's optional int8-quantized denoiser: faster on CPUs with " +
-            "int8 dot-product instructions, logits within the pack's stated tolerance; a pack without it fails to load)",
+        Description = "Denoiser graph: fp32 (default), int8 (the pack's optional int8-quantized denoiser: faster on CPUs with " +
+            "int8 dot-product instructions, logits within the pack's stated tolerance; a pack without it fails to load), or fp16 " +
+            "(the pack's optional float16 denoiser, for GPUs: needs --provider cuda)",
         Recursive = true,
-        HelpName = "fp32|int8",
+        HelpName = "fp32|int8|fp16",
         DefaultValueFactory = _ => DenoiserPrecision.Float32,
         CustomParser = r => r.Tokens.Count == 1 && ParsePrecision(r.Tokens[0].Value) is { } p
             ? p
-            : FailPrecision(r, $"--precision must be fp32 or int8; got '{string.Join(' ', r.Tokens.Select(t => t.Value))}'"),
+            : FailPrecision(r, $"--precision must be fp32, int8 or fp16; got '{string.Join(' ', r.Tokens.Select(t => t.Value))}'"),
     };
 
-    /// <summary>"fp32"/"float32" or "int8" (any case); null otherwise.</summary>
+    /// <summary>"fp32"/"float32", "int8" or "fp16"/"float16" (any case); null otherwise.</summary>
     public static DenoiserPrecision? ParsePrecision(string value) => value.ToLowerInvariant() switch
     {
         "fp32" or "float32" => DenoiserPrecision.Float32,
         "int8" => DenoiserPrecision.Int8,
+        "fp16" or "float16" => DenoiserPrecision.Float16,
         _ => null,
     };
 
-    /// <summary>The spelling --precision takes: fp32 or int8.</summary>
-    public static string Name(DenoiserPrecision precision) => precision == DenoiserPrecision.Int8 ? "int8" : "fp32";
+    /// <summary>The spelling --precision takes: fp32, int8 or fp16.</summary>
+    public static string Name(DenoiserPrecision precision) => precision switch
+    {
+        DenoiserPrecision.Int8 => "int8",
+        DenoiserPrecision.Float16 => "fp16",
+        _ => "fp32",
+    };
+
+    /// <summary>
+    /// The error for a precision the provider cannot run, or null: fp16 needs <c>--provider cuda</c> (ONNX Runtime's CPU
+    /// provider has no float16 kernels for the denoiser's operators, and under auto a CPU fallback would fail at load).
+    /// </summary>
+    public static string? PrecisionProviderError(DenoiserPrecision precision, ExecutionProvider provider) =>
+        precision == DenoiserPrecision.Float16 && provider != ExecutionProvider.Cuda
+            ? $"--precision fp16 needs --provider cuda (got --provider {provider.ToString().ToLowerInvariant()}): the fp16 denoiser has float16 kernels only " +
+              "on the CUDA provider. On CPU use --precision fp32 or int8."
+            : null;
 
     private static DenoiserPrecision FailPrecision(System.CommandLine.Parsing.ArgumentResult r, string message)
     {

@@ -99,7 +99,12 @@ public sealed record EngineModelPack(
     public static string ProviderLabel(ExecutionProvider provider) => provider == ExecutionProvider.Cuda ? "cuda" : "cpu";
 
     /// <summary>The telemetry label of a denoiser precision: "int8" or "fp32".</summary>
-    public static string PrecisionLabel(DenoiserPrecision precision) => precision == Inference.DenoiserPrecision.Int8 ? "int8" : "fp32";
+    public static string PrecisionLabel(DenoiserPrecision precision) => precision switch
+    {
+        Inference.DenoiserPrecision.Int8 => "int8",
+        Inference.DenoiserPrecision.Float16 => "fp16",
+        _ => "fp32",
+    };
 
     /// <summary>Throws <see cref="InvalidOperationException"/> when the sizes disagree with the denoiser or codec.</summary>
     public void EnsureConsistent()

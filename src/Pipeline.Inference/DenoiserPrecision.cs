@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Pipeline.Inference;
 
-/// <summary>Which of a pack's denoiser graphs runs (manifest <c>graphs.denoiser</c> or <c>graphs.denoiserInt8</c>).</summary>
+/// <summary>Which of a pack's denoiser graphs runs (manifest <c>graphs.denoiser</c>, <c>graphs.denoiserInt8</c> or <c>graphs.denoiserFp16</c>).</summary>
 public enum DenoiserPrecision
 {
     /// <summary>The float32 denoiser every pack has (denoiser.onnx). The default.</summary>
@@ -19,4 +19,13 @@ public enum DenoiserPrecision
     /// </summary>
     [SuppressMessage("Naming", "CA1720", Justification = "The precision's own name; also the configuration value.")]
     Int8 = 1,
+
+    /// <summary>
+    /// The optional float16 graph (denoiser.fp16.onnx, made by training/pipeline_training/fp16.py: float16 weights and
+    /// compute, LayerNormalization and Softmax kept float32, int64 tokens in and float32 logits out), for GPUs: only
+    /// the CUDA provider has float16 kernels for its operators, so a pack asked for it on CPU fails to load, as does a
+    /// pack without the graph. Its logits are within the pack's stated parity tolerance of the float32 ones (measured
+    /// by the exporter in a NumPy float16 emulation; <c>pipeline pack verify</c> on a GPU checks ONNX Runtime's own).
+    /// </summary>
+    Float16 = 2,
 }

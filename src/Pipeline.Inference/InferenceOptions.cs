@@ -30,6 +30,14 @@ public sealed record InferenceOptions
     [Range(1, 64)]
     public int DenoiserSessions { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the denoiser runs through an ONNX Runtime IOBinding on CPU too (buffers allocated once and reused, one
+    /// run at a time per session) instead of the plain zero-copy run. The CUDA provider always binds (device memory);
+    /// on CPU the plain run was measured as fast or faster (src/Pipeline.Inference/README.md), so the default is false.
+    /// It exists so that the binding code the CUDA path uses runs, and is tested, on machines without a GPU.
+    /// </summary>
+    public bool CpuIoBinding { get; init; }
+
     /// <summary>Threads across independent operators (CPU); 0 lets ONNX Runtime choose. Default 0.</summary>
     [Range(0, 1024)]
     public int InterOpThreads { get; init; }

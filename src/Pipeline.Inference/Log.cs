@@ -15,4 +15,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignoring {Path}: {Reason}")]
     public static partial void PackSkipped(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "Pack {Name}: the denoiser's CUDA IOBinding failed its first run ({Reason}); running it without the binding (ONNX Runtime copies the tensors inside each run)")]
+    public static partial void BindingFallback(ILogger logger, string name, string reason);
 }

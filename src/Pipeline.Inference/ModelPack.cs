@@ -83,10 +83,12 @@ public sealed class ModelPack : IDisposable
 
         var manifest = ManifestReader.Read(Path.Combine(directory, "manifest.json"));
         var precision = sessions.DenoiserPrecision;
-        var denoiser = manifest.Graphs.DenoiserFor(precision) ?? throw new ModelPackException(
-            $"Pack '{manifest.Name}' at {directory} has no int8 denoiser (manifest graphs.denoiserInt8), but the int8 denoiser was asked for " +
-            "(--precision int8, Pipeline__Models__DenoiserPrecision=Int8 or InferenceOptions.DenoiserPrecision). Add one with " +
-            $"`PYTHONPATH=training python3 -m pipeline_training.quantize --pack {directory}` (from the repository root), or run the pack at float32.");
+        if (precision == DenoiserPrecision.Float16 && sessions.Requested == ExecutionProvider.Cpu)
+        {
+            throw Float16NeedsCuda(manifest.Name, directory, "the provider is cpu");
+        }
+
+        var denoiser = manifest.Graphs.DenoiserFor(precision) ?? throw MissingVariant(manifest.Name, directory, precision);
         GraphSpec[] specs = [manifest.Graphs.Encoder, manifest.Graphs.Decoder, denoiser];
         string[] roles = ["encoder", "decoder", DenoiserRole(precision)];
         var paths = specs.Select((spec, i) => VerifiedFile(directory, manifest.Name, roles[i], spec)).ToArray();
@@ -102,7 +104,14 @@ public sealed class ModelPack : IDisposable
             throw new ModelPackException($"Pack '{manifest.Name}' at {directory}: ONNX Runtime could not create its sessions (provider {sessions.Requested}): {e.Message}", e);
         }
 
-        var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i])).ToArray();
+        // The denoiser (the per-step hot path) binds its tensors on CUDA (GraphBinding); the codec graphs run plain.
+        if (precision == DenoiserPrecision.Float16 && provider != ExecutionProvider.Cuda)
+        {
+            Array.ForEach(created, s => s.Dispose());
+            throw Float16NeedsCuda(manifest.Name, directory, "the CUDA provider did not load, so the pack fell back to the CPU");
+        }
+
+        var graphs = created.Select((s, i) => new OnnxGraph(s, specs[i], i == 2 ? sessions.DenoiserBindingMemory(provider) : null)).ToArray();
         try
         {
             var errors = roles.SelectMany((role, i) => GraphSignatureCheck.Compare(role, specs[i], created[i])).ToList();
@@ -115,8 +124,13 @@ public sealed class ModelPack : IDisposable
             // The thread layout (InferenceOptions.DenoiserSessions): on CPU, the denoiser's forward split over that many
             // sessions with the threads shared out; the pack's own denoiser session stays for the checks above.
             var parts = provider == ExecutionProvider.Cpu && sessions.DenoiserSessions > 1
-                ? sessions.CreateSplit(paths[2], sessions.DenoiserSessions).Select(s => new OnnxGraph(s, specs[2])).ToArray()
+                ? sessions.CreateSplit(paths[2], sessions.DenoiserSessions).Select(s => new OnnxGraph(s, specs[2], sessions.DenoiserBindingMemory(provider))).ToArray()
                 : null;
+            if (provider == ExecutionProvider.Cuda)
+            {
+                ProbeBinding(graphs[2], manifest, logger);
+            }
+
             var pack = new ModelPack(directory, manifest, provider, precision, sessions, graphs[0], graphs[1], graphs[2], stopwatch.Elapsed, parts);
             Log.PackLoaded(logger, manifest.Name, manifest.Version, directory, provider, precision, (long)pack.LoadTime.TotalMilliseconds);
             return pack;
@@ -131,7 +145,12 @@ public sealed class ModelPack : IDisposable
     public void Dispose() => Array.ForEach(_graphs, g => g.Dispose());
 
     /// <summary>The manifest's name for the denoiser graph of <paramref name="precision"/> ("denoiser", "denoiserInt8").</summary>
-    public static string DenoiserRole(DenoiserPrecision precision) => precision == DenoiserPrecision.Int8 ? "denoiserInt8" : "denoiser";
+    public static string DenoiserRole(DenoiserPrecision precision) => precision switch
+    {
+        DenoiserPrecision.Int8 => "denoiserInt8",
+        DenoiserPrecision.Float16 => "denoiserFp16",
+        _ => "denoiser",
+    };
 
     /// <summary>
     /// A denoiser over this pack's graph of <paramref name="precision"/> in a session of its own, on
@@ -142,7 +161,8 @@ public sealed class ModelPack : IDisposable
     /// <exception cref="ModelPackException">The graph's file or signature is wrong.</exception>
     internal OwnedDenoiser? OpenDenoiser(DenoiserPrecision precision)
     {
-        if (Manifest.Graphs.DenoiserFor(precision) is not { } spec)
+        // The float16 graph has no CPU kernels: on a CPU pack there is nothing to open (the caller reports it skipped).
+        if (Manifest.Graphs.DenoiserFor(precision) is not { } spec || (precision == DenoiserPrecision.Float16 && ActiveProvider != ExecutionProvider.Cuda))
         {
             return null;
         }
@@ -159,7 +179,12 @@ public sealed class ModelPack : IDisposable
             throw new ModelPackException($"Pack '{Manifest.Name}' at {Directory}: ONNX Runtime could not create the {role} session ({ActiveProvider}): {e.Message}", e);
         }
 
-        var graph = new OnnxGraph(session, spec);
+        var graph = new OnnxGraph(session, spec, _sessions.DenoiserBindingMemory(ActiveProvider));
+        if (ActiveProvider == ExecutionProvider.Cuda)
+        {
+            ProbeBinding(graph, Manifest, NullLogger.Instance);
+        }
+
         var errors = GraphSignatureCheck.Compare(role, spec, session).ToList();
         if (errors.Count > 0)
         {
@@ -170,6 +195,36 @@ public sealed class ModelPack : IDisposable
 
         return new OwnedDenoiser(new OnnxDenoiser(graph, Manifest), graph);
     }
+
+    // One all-MASK row through the CUDA binding at load (which also warms the device up): should this ONNX Runtime
+    // build or device refuse the binding (e.g. no CUDA-pinned allocator), the denoiser runs plain (ONNX Runtime
+    // copies inside Run) and a warning says why, rather than every job failing.
+    private static void ProbeBinding(OnnxGraph denoiser, ModelPackManifest manifest, ILogger logger)
+    {
+        long n = manifest.SequenceLength, v = manifest.CodebookSize;
+        var tokens = new long[n];
+        Array.Fill(tokens, manifest.MaskId);
+        var logits = new float[n * v];
+        if (denoiser.KeepBindingIfItRuns(g => g.Run<long, float>(tokens, [1, n], logits, [1, n, v])) is { } error)
+        {
+            Log.BindingFallback(logger, manifest.Name, error.Message.Split('\n', 2)[0].Trim());
+        }
+    }
+
+    private static ModelPackException MissingVariant(string pack, string directory, DenoiserPrecision precision) => precision == DenoiserPrecision.Float16
+        ? new ModelPackException(
+            $"Pack '{pack}' at {directory} has no fp16 denoiser (manifest graphs.denoiserFp16), but the fp16 denoiser was asked for " +
+            "(--precision fp16, Pipeline__Models__DenoiserPrecision=Float16 or InferenceOptions.DenoiserPrecision). Add one with " +
+            $"`PYTHONPATH=training python3 -m pipeline_training.fp16 --pack {directory}` (from the repository root), or run the pack at float32.")
+        : new ModelPackException(
+            $"Pack '{pack}' at {directory} has no int8 denoiser (manifest graphs.denoiserInt8), but the int8 denoiser was asked for " +
+            "(--precision int8, Pipeline__Models__DenoiserPrecision=Int8 or InferenceOptions.DenoiserPrecision). Add one with " +
+            $"`PYTHONPATH=training python3 -m pipeline_training.quantize --pack {directory}` (from the repository root), or run the pack at float32.");
+
+    private static ModelPackException Float16NeedsCuda(string pack, string directory, string why) => new(
+        $"Pack '{pack}' at {directory}: the fp16 denoiser runs only on the CUDA provider (ONNX Runtime's CPU provider has no float16 " +
+        $"kernels for its operators), but {why}. Run it with --provider cuda (worker: Pipeline__Models__Provider=Cuda) on a GPU " +
+        "machine, or use --precision fp32 or int8 on CPU.");
 
     private static string VerifiedFile(string directory, string pack, string role, GraphSpec spec)
     {

@@ -10,6 +10,9 @@ internal sealed class OnnxDenoiser(OnnxGraph graph, ModelPackManifest manifest) 
 
     public int CodebookSize { get; } = manifest.CodebookSize;
 
+    /// <summary>The graph it runs (tests look at its binding).</summary>
+    internal OnnxGraph Graph => graph;
+
     public void Forward(ReadOnlySpan<long> tokens, int batch, Span<float> logits)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch);

@@ -24,6 +24,15 @@ internal sealed class SessionFactory(InferenceOptions options, ILogger logger)
     public DenoiserPrecision DenoiserPrecision => options.DenoiserPrecision;
 
     /// <summary>
+    /// Where a denoiser graph on <paramref name="active"/> binds its tensors (<see cref="GraphBinding"/>): CUDA-pinned
+    /// host memory on CUDA, CPU memory when <see cref="InferenceOptions.CpuIoBinding"/> is set, else null (plain runs).
+    /// </summary>
+    public OrtMemoryInfo? DenoiserBindingMemory(ExecutionProvider active) =>
+        active == ExecutionProvider.Cuda ? GraphBinding.CudaPinnedMemory(options.CudaDeviceId)
+        : options.CpuIoBinding ? OrtMemoryInfo.DefaultInstance
+        : null;
+
+    /// <summary>
     /// Creates one session per file, all on the same provider; the caller owns and disposes them. The session at
     /// <paramref name="decoderIndex"/> (when not -1) is the VQGAN decoder's, on its own threading
     /// (<see cref="InferenceOptions.DecoderIntraOpThreads"/>, <see cref="InferenceOptions.DecoderAllowSpinning"/>).

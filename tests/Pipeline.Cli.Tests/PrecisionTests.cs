@@ -47,10 +47,48 @@ public sealed class PrecisionTests
     [Fact]
     public async Task Precision_UnknownValue_IsAUsageError()
     {
-        var run = await Cli.JobAsync(Cli.TempDirectory(), "generate", "--precision", "fp16");
+        var run = await Cli.JobAsync(Cli.TempDirectory(), "generate", "--precision", "bf16");
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains("--precision must be fp32 or int8; got 'fp16'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--precision must be fp32, int8 or fp16; got 'bf16'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("cpu")]
+    public async Task Fp16_WithoutProviderCuda_IsAUsageErrorNamingTheFix(string provider)
+    {
+        var run = await Cli.RunAsync("generate", "--precision", "fp16", "--provider", provider, "--models", Cli.Fixtures, "--model", "tiny-test", "--out", Cli.TempDirectory());
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains($"--precision fp16 needs --provider cuda (got --provider {provider})", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fp16_PackVerifyOnCpu_IsAUsageErrorToo()
+    {
+        var run = await Cli.RunAsync("pack", "verify", "tiny-test", "--models", Cli.Fixtures, "--provider", "cpu", "--precision", "fp16");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("--precision fp16 needs --provider cuda", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchProviderCuda_WithoutCuda_FailsAtOnceSayingWhereToRunIt()
+    {
+        // Without a GPU (and the CUDA libraries), as on CI, the bench must stop before measuring anything; where CUDA
+        // starts, it runs every table there.
+        var run = await Cli.RunAsync("bench", "--quick", "--models", Cli.Fixtures, "--model", "tiny-test", "--provider", "cuda", "--no-reference");
+        if (run.ExitCode == ExitCodes.Ok)
+        {
+            Assert.Contains("provider Cuda", run.Out, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Equal(ExitCodes.JobFailures, run.ExitCode);
+        Assert.Contains("pipeline bench --provider cuda: the CUDA execution provider did not start on this machine", run.Error, StringComparison.Ordinal);
+        Assert.Contains("deploy/Dockerfile.worker-gpu", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Raw denoiser forward", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,7 +154,12 @@ public sealed class PrecisionTests
     {
         Assert.Equal(Inference.DenoiserPrecision.Int8, GlobalOptions.ParsePrecision("INT8"));
         Assert.Equal(Inference.DenoiserPrecision.Float32, GlobalOptions.ParsePrecision("float32"));
+        Assert.Equal(Inference.DenoiserPrecision.Float16, GlobalOptions.ParsePrecision("FP16"));
+        Assert.Equal(Inference.DenoiserPrecision.Float16, GlobalOptions.ParsePrecision("float16"));
         Assert.Null(GlobalOptions.ParsePrecision("bf16"));
+        Assert.Equal("fp16", GlobalOptions.Name(Inference.DenoiserPrecision.Float16));
+        Assert.Null(GlobalOptions.PrecisionProviderError(Inference.DenoiserPrecision.Float16, Inference.ExecutionProvider.Cuda));
+        Assert.Null(GlobalOptions.PrecisionProviderError(Inference.DenoiserPrecision.Int8, Inference.ExecutionProvider.Cpu));
     }
 
     private static byte[] Png(string directory, int index) => File.ReadAllBytes(Path.Combine(directory, $"generation-{index:D3}.png"));

@@ -294,7 +294,7 @@ def _jsonable(obj):
 
 
 def verify_pack(pack_dir: Path) -> dict:
-    """Re-checks a written pack: graphs (the optional int8 denoiser too) pass the checker with the manifest's
+    """Re-checks a written pack: graphs (the optional int8 and fp16 denoisers too) pass the checker with the manifest's
     shapes, SHA-256s match."""
     pack_dir = Path(pack_dir)
     manifest = json.loads((pack_dir / "manifest.json").read_text())
@@ -303,7 +303,7 @@ def verify_pack(pack_dir: Path) -> dict:
         if sha256_file(path) != g["sha256"]:
             raise ValueError(f"{g['file']}: sha256 mismatch")
         check_graph(path, {t["name"]: t["shape"] for t in g["inputs"] + g["outputs"]})
-        if key == "denoiserInt8" and (g["inputs"], g["outputs"]) != (manifest["graphs"]["denoiser"]["inputs"],
+        if key in ("denoiserInt8", "denoiserFp16") and (g["inputs"], g["outputs"]) != (manifest["graphs"]["denoiser"]["inputs"],
                                                                     manifest["graphs"]["denoiser"]["outputs"]):
             raise ValueError(f"{g['file']}: inputs/outputs differ from the fp32 denoiser's")
     golden = json.loads((pack_dir / manifest["golden"]).read_text())

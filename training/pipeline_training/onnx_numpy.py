@@ -6,7 +6,9 @@ anything reaches ONNX Runtime: the int8 denoiser's logits on the golden inputs s
 denoiser at fp32 and int8, and the VQ decoder). It covers exactly the operators torch.onnx (1.13, opset 17) emits
 for the denoiser and the VQ decoder (Conv through torch, nearest Resize by an integer factor, GroupNorm as
 InstanceNormalization), plus the com.microsoft quantized MatMuls quantize.py writes; anything else raises, so a new
-operator cannot be silently mis-evaluated. Float32 throughout, like the runtime.
+operator cannot be silently mis-evaluated. Float32 throughout, like the runtime, except for float16 graphs (fp16.py):
+tensors that are float16 stay float16 between operators (NumPy rounds each elementwise result to float16), and a
+MatMul of two float16 tensors accumulates in float32 and rounds once, as cuBLAS does on tensor cores.
 
 The quantized operators follow ONNX Runtime's CPU kernels (contrib_ops/cpu/quantization/
 dynamic_quantize_matmul.cc, mlas quantize.cpp):
@@ -32,7 +34,7 @@ MS_DOMAIN = "com.microsoft"
 def _erf(x: np.ndarray) -> np.ndarray:
     from scipy.special import erf
 
-    return erf(x).astype(np.float32)
+    return erf(x).astype(x.dtype if x.dtype == np.float16 else np.float32)
 
 
 def _attrs(node: onnx.NodeProto) -> dict:
@@ -115,7 +117,7 @@ def _softmax(x, axis=-1, **_):
     return (e / e.sum(axis=axis, keepdims=True)).astype(np.float32)
 
 
-_ONNX_TO_NUMPY = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int32,
+_ONNX_TO_NUMPY = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.FLOAT16: np.float16, onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int32,
                   onnx.TensorProto.UINT8: np.uint8, onnx.TensorProto.INT8: np.int8, onnx.TensorProto.BOOL: np.bool_}
 
 
@@ -147,6 +149,10 @@ def _matmul(a, b):
         import torch
 
         return torch.matmul(_tensor(a), _tensor(b)).numpy()
+    if a.dtype == np.float16 and b.dtype == np.float16:
+        # float16 operands, float32 accumulation, one rounding to float16 (cuBLAS on tensor cores): the product of two
+        # float16 numbers is exact in float32, so only the sum's order differs from a GPU's.
+        return _matmul(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
     return np.matmul(a, b)
 
 

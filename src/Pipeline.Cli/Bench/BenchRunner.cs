@@ -11,8 +11,8 @@ namespace Pipeline.Cli.Bench;
 /// <summary>
 /// The `pipeline bench` tables (docs/architecture.md §6): every figure is a ratio of two things measured side by side in this run on
 /// the same pack, because absolute times on shared 2-core machines are noise. When the pack has the optional int8
-/// denoiser, the raw-forward and reference tables measure both denoiser graphs (fp32 and int8) in the same run; the
-/// engine and batching tables run the precision the session asked for (--precision).
+/// denoiser (and, on CUDA, the fp16 one), the raw-forward and reference tables measure every such denoiser graph in
+/// the same run; the engine and batching tables run the precision the session asked for (--precision).
 /// </summary>
 internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, BenchPlan plan, Action<string> status)
 {
@@ -25,15 +25,26 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
 
     public async Task RunAsync(bool runReference, bool frontierOnly, CancellationToken cancellationToken)
     {
-        using var other = LoadOtherPrecision();
-        _variants = other is null
-            ? [_primary]
-            : new[] { _primary, new Variant(other, session.Packs.Map(other), plan.LargestBatch) }.OrderBy(v => v.Pack.DenoiserPrecision).ToArray();
+        var others = LoadOtherPrecisions();
+        try
+        {
+            await RunAllAsync(others, runReference, frontierOnly, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            others.ForEach(o => o.Dispose());
+        }
+    }
+
+    private async Task RunAllAsync(List<ModelPack> others, bool runReference, bool frontierOnly, CancellationToken cancellationToken)
+    {
+        _variants = [.. others.Select(o => new Variant(o, session.Packs.Map(o), plan.LargestBatch)).Prepend(_primary).OrderBy(v => v.Pack.DenoiserPrecision)];
+        var otherLabels = string.Join(" and ", others.Select(Label));
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"pack {pack.Name} {pack.Engine.Version}: {pack.Engine.ImageWidth}x{pack.Engine.ImageHeight} px, {pack.Engine.SequenceLength} tokens, " +
             $"codebook {pack.Engine.CodebookSize}; provider {pack.Pack.ActiveProvider}, threads {(session.Settings.Threads == 0 ? "auto" : Str(session.Settings.Threads))}; " +
-            $"denoiser {_primary.Label}{(other is null ? " (the pack has no int8 denoiser)" : $" (+ {Label(other)} in the forward and reference tables)")}; " +
+            $"denoiser {_primary.Label}{(others.Count == 0 ? " (the pack has no other denoiser for this provider)" : $" (+ {otherLabels} in the forward and reference tables)")}; " +
             $"mode {plan.Mode}, {Environment.ProcessorCount} cores"));
         Console.WriteLine($"{CpuDescription.Describe()}; {CpuDescription.Load()} at start; pack load {pack.Pack.LoadTime.TotalSeconds:0.00} s (not in any images/s below)");
         Console.WriteLine("Ratios are the result; absolute times on shared machines are noise.");
@@ -56,17 +67,23 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
         Console.WriteLine($"{CpuDescription.Load()} at the end.");
     }
 
-    // The pack again at the other denoiser precision, when it has both graphs (disposed by the caller).
-    private ModelPack? LoadOtherPrecision()
+    // The pack again at each other denoiser precision it has that its provider runs (fp16 only on CUDA), disposed by the caller.
+    private List<ModelPack> LoadOtherPrecisions()
     {
-        if (pack.Pack.Manifest.Graphs.DenoiserInt8 is null)
+        var loaded = new List<ModelPack>();
+        foreach (var precision in Enum.GetValues<DenoiserPrecision>())
         {
-            return null;
+            if (precision == pack.Pack.DenoiserPrecision || pack.Pack.Manifest.Graphs.DenoiserFor(precision) is null
+                || (precision == DenoiserPrecision.Float16 && pack.Pack.ActiveProvider != ExecutionProvider.Cuda))
+            {
+                continue;
+            }
+
+            status($"loading the {GlobalOptions.Name(precision)} denoiser");
+            loaded.Add(ModelPack.Load(pack.Pack.Directory, session.Settings.Inference with { DenoiserPrecision = precision }, session.Loggers.CreateLogger<ModelPack>()));
         }
 
-        var precision = pack.Pack.DenoiserPrecision == DenoiserPrecision.Int8 ? DenoiserPrecision.Float32 : DenoiserPrecision.Int8;
-        status($"loading the {GlobalOptions.Name(precision)} denoiser");
-        return ModelPack.Load(pack.Pack.Directory, session.Settings.Inference with { DenoiserPrecision = precision }, session.Loggers.CreateLogger<ModelPack>());
+        return loaded;
     }
 
     /// <summary>
@@ -79,7 +96,7 @@ internal sealed partial class BenchRunner(CliSession session, LoadedPack pack, B
         const int Rounds = 5;
         var compare = _variants.Length > 1;
         var table = NewTable(
-            compare ? "Raw denoiser forward, fp32 and int8 (IDenoiser.Forward, no warm-up)" : "Raw denoiser forward (IDenoiser.Forward, warm-up excluded)",
+            compare ? $"Raw denoiser forward, {string.Join(" and ", _variants.Select(v => v.Label))} (IDenoiser.Forward, no warm-up)" : "Raw denoiser forward (IDenoiser.Forward, warm-up excluded)",
             compare ? ["batch", "denoiser", "calls", "ms / forward", "rows / s", "vs batch 1", "vs fp32"] : ["batch", "calls", "ms / forward", "rows / s", "vs batch 1"]);
         var rates = new Dictionary<(Variant, int), double>();
         foreach (var batch in plan.ForwardBatches)

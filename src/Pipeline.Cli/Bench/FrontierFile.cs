@@ -46,7 +46,7 @@ internal sealed record FrontierFile
 /// <summary>One sampler setting and the FD it reached.</summary>
 /// <param name="Sampler"><c>reference</c> (the Python sampler) or <c>pipeline</c> (the engine).</param>
 /// <param name="Order"><c>reference</c> (1/t), <c>exact-k</c> or <c>confidence</c>.</param>
-/// <param name="Precision"><c>fp32</c> or <c>int8</c> (the reference is always fp32).</param>
+/// <param name="Precision"><c>fp32</c>, <c>int8</c> or <c>fp16</c> (the reference is always fp32).</param>
 /// <param name="Confidence">The confidence schedule's knobs the FD was measured with, as written (null for other orders).</param>
 /// <param name="Samples">Images the FD was computed over.</param>
 internal sealed record FrontierPoint(
@@ -61,7 +61,7 @@ internal sealed record FrontierPoint(
     public bool IsReference => Sampler == "reference";
 
     internal bool IsValid => Sampler is "reference" or "pipeline" && Order is "reference" or "exact-k" or "confidence" && Steps > 0
-        && Precision is "fp32" or "int8" && double.IsFinite(Fd);
+        && Precision is "fp32" or "int8" or "fp16" && double.IsFinite(Fd);
 
     /// <summary>The knobs in one line for the table (empty when none).</summary>
     public string Knobs => Confidence is { ValueKind: JsonValueKind.Object } knobs

@@ -28,8 +28,8 @@ internal static class BenchCommand
                 measured now, end to end on our side, sampling only on the reference's; for each reference point the
                 fastest of our points at equal-or-better FD and the speed-up; and the pack's default vs the reference
                 at 64 steps (goal ≥ 10x). A pack without frontier.json gets the default vs reference line, FD unknown;
-              - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32, fp32 and int8 side by side when the
-                pack has an int8 denoiser;
+              - raw denoiser forward throughput (rows/s) at batch 1, 4, 16, 32, fp32, int8 and (on CUDA) fp16 side by
+                side, each the pack has;
               - the CPU thread layout: one denoiser session vs one per core on split rows (--denoiser-sessions);
               - engine generation at 8, 16, 32, 64 steps vs the raw time of exactly the forwards and decodes it ran
                 (overhead; goal ≤ 5%);
@@ -38,6 +38,8 @@ internal static class BenchCommand
                 side with the fp32 and int8 denoisers (goal ≥ 4x), run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
                 unset for that process only; "skipped: why" when Python, torch or the training folder are missing.
             Engine and batching tables run the --precision given (default fp32).
+            --provider cuda runs every table on the GPU (the denoiser through its IOBinding, fp16 too when the pack has it)
+            and fails at once, saying so, where the CUDA provider does not start.
             The paper pack is made by: PYTHONPATH=training python3 -m pipeline_training.paper_export --random-init --out models/paper-random
 
             Examples:
@@ -45,6 +47,7 @@ internal static class BenchCommand
               pipeline bench --quick --model tiny-test --models tests/fixtures
               pipeline bench --paper --provider cpu
               pipeline bench --frontier-only
+              pipeline bench --provider cuda              (on a GPU worker image: docs/operations.md)
             """);
         foreach (Option option in (Option[])[model, quick, paper, noReference, frontierOnly])
         {
@@ -77,7 +80,7 @@ internal static class BenchCommand
                     return ExitCodes.Ok;
                 }
 
-                var pack = session.ResolvePack(name);
+                var pack = ResolveOnProvider(session, name);
                 var withReference = !r.GetValue(noReference);
                 var onlyFrontier = r.GetValue(frontierOnly);
                 if (console.IsTerminal)
@@ -94,5 +97,22 @@ internal static class BenchCommand
             }
         }));
         return command;
+    }
+
+    // The pack, or for --provider cuda on a machine where the CUDA provider does not load, a failure at once that
+    // says where the bench can run (rather than ONNX Runtime's library error alone).
+    private static LoadedPack ResolveOnProvider(CliSession session, string? name)
+    {
+        try
+        {
+            return session.ResolvePack(name);
+        }
+        catch (Inference.ModelPackException e) when (session.Settings.Provider == Inference.ExecutionProvider.Cuda)
+        {
+            throw new Inference.ModelPackException(
+                "pipeline bench --provider cuda: the CUDA execution provider did not start on this machine, so nothing was measured. " +
+                "Run it where it does: a GPU worker image (deploy/Dockerfile.worker-gpu) on a host with an NVIDIA GPU and its driver " +
+                $"(docs/operations.md, \"Measuring on a GPU\"). ONNX Runtime said: {e.Message}", e);
+        }
     }
 }

@@ -51,7 +51,7 @@ internal static class PackCommand
                         $"{manifest.Image.Width}x{manifest.Image.Height}",
                         $"{manifest.Latent.Height}x{manifest.Latent.Width}",
                         manifest.CodebookSize.ToString(CultureInfo.InvariantCulture),
-                        manifest.Graphs.DenoiserInt8 is null ? "fp32" : "fp32, int8",
+                        Denoisers(manifest.Graphs),
                         $"{s?.MinSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.DefaultSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.MaxSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
                         Markup.Escape(folder));
                 }
@@ -154,4 +154,8 @@ internal static class PackCommand
             }
         }
     }
+
+    // The denoiser graphs a pack has, as --precision spells them.
+    private static string Denoisers(Inference.GraphSet graphs) =>
+        "fp32" + (graphs.DenoiserInt8 is null ? string.Empty : ", int8") + (graphs.DenoiserFp16 is null ? string.Empty : ", fp16");
 }

@@ -51,38 +51,46 @@ internal static partial class ManifestValidator
         CheckGraph("decoder", m.Graphs.Decoder, new(TensorSpec.DtypeInt64, grid), new(TensorSpec.DtypeFloat32, image), errors);
         Expected tokens = new(TensorSpec.DtypeInt64, TensorShape.Batched(n)), logits = new(TensorSpec.DtypeFloat32, TensorShape.Batched(n, v));
         CheckGraph("denoiser", m.Graphs.Denoiser, tokens, logits, errors);
-        if (m.Graphs.DenoiserInt8 is { } int8)
+        foreach (var (role, variant) in new[] { ("denoiserInt8", m.Graphs.DenoiserInt8), ("denoiserFp16", m.Graphs.DenoiserFp16) })
         {
-            CheckGraph("denoiserInt8", int8.Graph, tokens, logits, errors);
-            CheckQuantizedDenoiser(m.Graphs, int8, errors);
+            if (variant is not null)
+            {
+                CheckGraph(role, variant.Graph, tokens, logits, errors);
+                CheckQuantizedDenoiser(role, m.Graphs, variant, errors);
+            }
+        }
+
+        if (m.Graphs is { DenoiserInt8: { } i8, DenoiserFp16: { } f16 } && i8.File == f16.File)
+        {
+            errors.Add($"graphs.denoiserFp16.file '{f16.File}' must be a file of its own, not the int8 denoiser's.");
         }
 
         return errors;
     }
 
-    // The int8 denoiser stands in for the float32 one: the same tensors, by name too, in its own file.
-    private static void CheckQuantizedDenoiser(GraphSet graphs, QuantizedGraphSpec int8, List<string> errors)
+    // The int8 and fp16 denoisers stand in for the float32 one: the same tensors, by name too, in a file of their own.
+    private static void CheckQuantizedDenoiser(string role, GraphSet graphs, QuantizedGraphSpec int8, List<string> errors)
     {
         var fp32 = graphs.Denoiser;
         if (!int8.Inputs.SequenceEqual(fp32.Inputs) || !int8.Outputs.SequenceEqual(fp32.Outputs))
         {
-            errors.Add("graphs.denoiserInt8 inputs/outputs must be the denoiser's (same names, types and shapes): it replaces that graph.");
+            errors.Add($"graphs.{role} inputs/outputs must be the denoiser's (same names, types and shapes): it replaces that graph.");
         }
 
         if (new[] { graphs.Encoder.File, graphs.Decoder.File, fp32.File }.Contains(int8.File, StringComparer.Ordinal))
         {
-            errors.Add($"graphs.denoiserInt8.file '{int8.File}' must be a file of its own, not another graph's.");
+            errors.Add($"graphs.{role}.file '{int8.File}' must be a file of its own, not another graph's.");
         }
 
         var p = int8.Parity;
         if (!(double.IsFinite(p.MaxAbsDiff) && p.MaxAbsDiff > 0))
         {
-            errors.Add($"graphs.denoiserInt8.parity.maxAbsDiff {p.MaxAbsDiff} must be a positive number.");
+            errors.Add($"graphs.{role}.parity.maxAbsDiff {p.MaxAbsDiff} must be a positive number.");
         }
 
         if (!(p.MinTop1Agreement is >= 0 and <= 1))
         {
-            errors.Add($"graphs.denoiserInt8.parity.minTop1Agreement {p.MinTop1Agreement} must be between 0 and 1.");
+            errors.Add($"graphs.{role}.parity.minTop1Agreement {p.MinTop1Agreement} must be between 0 and 1.");
         }
     }
 

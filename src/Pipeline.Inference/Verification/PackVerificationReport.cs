@@ -5,6 +5,8 @@ namespace Pipeline.Inference;
 /// <summary>How far a pack's ONNX graphs, run here, are from the exporter's PyTorch outputs on the golden inputs.</summary>
 /// <param name="DenoiserTop1Agreement">Share of golden positions where the float32 denoiser's argmax equals the golden one's.</param>
 /// <param name="DenoiserInt8">The int8 denoiser against the same float32 golden logits, when the pack has one.</param>
+/// <param name="DenoiserFp16">The fp16 denoiser likewise, when the pack has one and runs on CUDA (it has no CPU kernels).</param>
+/// <param name="DenoiserFp16Skipped">Why the pack's fp16 denoiser was not checked (on CPU), or null.</param>
 public sealed record PackVerificationReport(
     string PackName,
     ExecutionProvider Provider,
@@ -15,11 +17,13 @@ public sealed record PackVerificationReport(
     double DenoiserMaxAbsDiff,
     double DenoiserTolerance,
     double DenoiserTop1Agreement,
-    QuantizedDenoiserCheck? DenoiserInt8)
+    QuantizedDenoiserCheck? DenoiserInt8,
+    QuantizedDenoiserCheck? DenoiserFp16 = null,
+    string? DenoiserFp16Skipped = null)
 {
     /// <summary>Encoder ids all equal, both float outputs within tolerance (NaN never passes), and the int8 denoiser (if any) within its stated parity.</summary>
     public bool Passed => EncoderIdMismatches == 0 && DecoderMaxAbsDiff <= DecoderTolerance && DenoiserMaxAbsDiff <= DenoiserTolerance
-        && (DenoiserInt8?.Passed ?? true);
+        && (DenoiserInt8?.Passed ?? true) && (DenoiserFp16?.Passed ?? true);
 
     /// <summary>One line per graph, for logs and the `pipeline pack verify` command.</summary>
     public override string ToString()
@@ -31,11 +35,19 @@ public sealed record PackVerificationReport(
             string.Create(CultureInfo.InvariantCulture, $"  decoder:  max |diff| {DecoderMaxAbsDiff:G3} (tolerance {DecoderTolerance:G3}) {Mark(DecoderMaxAbsDiff <= DecoderTolerance)}"),
             string.Create(CultureInfo.InvariantCulture, $"  denoiser: max |diff| {DenoiserMaxAbsDiff:G3} (tolerance {DenoiserTolerance:G3}), top-1 agreement {DenoiserTop1Agreement * 100:F1}% {Mark(DenoiserMaxAbsDiff <= DenoiserTolerance)}"),
         };
-        if (DenoiserInt8 is { } q)
+        foreach (var (label, check) in new[] { ("int8", DenoiserInt8), ("fp16", DenoiserFp16) })
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  denoiser int8 ({q.File}) vs float32 golden: max |diff| {q.MaxAbsDiff:G3} (tolerance {q.Tolerance:G3}), " +
-                $"top-1 agreement {q.Top1Agreement * 100:F1}% of {q.Positions} positions (at least {q.MinTop1Agreement * 100:F0}%) {Mark(q.Passed)}"));
+            if (check is { } q)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"  denoiser {label} ({q.File}) vs float32 golden: max |diff| {q.MaxAbsDiff:G3} (tolerance {q.Tolerance:G3}), " +
+                    $"top-1 agreement {q.Top1Agreement * 100:F1}% of {q.Positions} positions (at least {q.MinTop1Agreement * 100:F0}%) {Mark(q.Passed)}"));
+            }
+        }
+
+        if (DenoiserFp16Skipped is { } why)
+        {
+            lines.Add($"  denoiser fp16: not checked ({why})");
         }
 
         return string.Join(Environment.NewLine, lines);
@@ -44,7 +56,7 @@ public sealed record PackVerificationReport(
     internal static string Mark(bool ok) => ok ? "ok" : "FAIL";
 }
 
-/// <summary>The int8 denoiser on the golden grids against the float32 golden logits, and the pack's stated parity.</summary>
+/// <summary>The int8 or fp16 denoiser on the golden grids against the float32 golden logits, and the pack's stated parity.</summary>
 /// <param name="Positions">Token positions compared (golden grids × tokens).</param>
 public sealed record QuantizedDenoiserCheck(string File, double MaxAbsDiff, double Tolerance, double Top1Agreement, double MinTop1Agreement, int Positions)
 {

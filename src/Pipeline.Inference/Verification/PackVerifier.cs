@@ -35,12 +35,11 @@ public static class PackVerifier
         var v = pack.Manifest.CodebookSize;
         var logits = RunDenoiser(pack, DenoiserPrecision.Float32, grids, expectedLogits.Length)!;
 
-        QuantizedDenoiserCheck? int8 = null;
-        if (pack.Manifest.Graphs.DenoiserInt8 is { } spec && RunDenoiser(pack, DenoiserPrecision.Int8, grids, expectedLogits.Length) is { } int8Logits)
-        {
-            int8 = new QuantizedDenoiserCheck(spec.File, MaxAbsDiff(int8Logits, expectedLogits), spec.Parity.MaxAbsDiff,
-                Top1Agreement(int8Logits, expectedLogits, v), spec.Parity.MinTop1Agreement, expectedLogits.Length / v);
-        }
+        var int8 = CheckVariant(pack, DenoiserPrecision.Int8, grids, expectedLogits);
+        var fp16 = CheckVariant(pack, DenoiserPrecision.Float16, grids, expectedLogits);
+        var fp16Skipped = pack.Manifest.Graphs.DenoiserFp16 is not null && fp16 is null
+            ? $"it runs only on CUDA and this pack runs on {pack.ActiveProvider}; verify it on a GPU worker with --provider cuda"
+            : null;
 
         return new PackVerificationReport(
             pack.Manifest.Name,
@@ -52,7 +51,19 @@ public static class PackVerifier
             MaxAbsDiff(logits, expectedLogits),
             golden.DenoiserTolerance,
             Top1Agreement(logits, expectedLogits, v),
-            int8);
+            int8,
+            fp16,
+            fp16Skipped);
+    }
+
+    // The pack's int8 or fp16 denoiser against the float32 golden logits, or null when it has none (or, fp16, on CPU).
+    private static QuantizedDenoiserCheck? CheckVariant(ModelPack pack, DenoiserPrecision precision, GoldenTensor grids, float[] expectedLogits)
+    {
+        var v = pack.Manifest.CodebookSize;
+        return pack.Manifest.Graphs.VariantFor(precision) is { } spec && RunDenoiser(pack, precision, grids, expectedLogits.Length) is { } logits
+            ? new QuantizedDenoiserCheck(spec.File, MaxAbsDiff(logits, expectedLogits), spec.Parity.MaxAbsDiff,
+                Top1Agreement(logits, expectedLogits, v), spec.Parity.MinTop1Agreement, expectedLogits.Length / v)
+            : null;
     }
 
     // All golden grids in one call, as the exporter measured them (the int8 graph's activation scale spans the batch).
