@@ -81,6 +81,8 @@ public static class WorkerServices
         services.AddPipelineEngine(sp => sp.GetRequiredService<IOptions<ModelOptions>>().Value.ToRegistryOptions());
         services.AddOptions<EngineOptions>()
             .Configure<IConfiguration>((engine, configuration) => configuration.GetSection(EngineOptions.BudgetsSection).Bind(engine.Budgets))
+            .Configure<IConfiguration>((engine, configuration) =>
+                engine.CanvasOnePassMaxTokens = configuration.GetValue(EngineOptions.CanvasOnePassMaxTokensKey, engine.CanvasOnePassMaxTokens))
             .Configure<IOptions<WorkerOptions>, IOptions<ModelOptions>>((engine, worker, models) =>
             {
                 engine.MaxBatch = worker.Value.Capacity;
