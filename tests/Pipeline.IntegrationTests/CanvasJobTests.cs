@@ -108,7 +108,7 @@ public sealed class CanvasJobTests
             || path.Contains("half-size", StringComparison.Ordinal) || path.Contains("huge-size", StringComparison.Ordinal));
     }
 
-    private static Task StartEmojiWorkerAsync(TestPipeline stack) => stack.StartWorkerAsync(new Dictionary<string, string?>
+    private static async Task StartEmojiWorkerAsync(TestPipeline stack) => await stack.StartWorkerAsync(new Dictionary<string, string?>
     {
         ["Pipeline:Models:SearchDirectories:0"] = Path.Combine(RepoPaths.Root, "models"),
         ["Pipeline:Models:DefaultPack"] = "emoji-32",

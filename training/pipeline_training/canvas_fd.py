@@ -12,8 +12,9 @@ images' size) at token-aligned offsets (multiples of `--token`, 4 for emoji-32):
   from `--count` different images and every offset is used about equally (a model-size image has one offset: itself);
 - `all`: every offset of every image, in order, until `--count` (crops of one image are correlated: FD reads lower
   diversity as worse, so compare `all` only with `all`);
-- `X,Y[;X,Y...]`: those pixel offsets of every image (e.g. `32,0` the middle third of a 96x32 canvas).
-Every set contributes exactly `--count` crops (a set with fewer stops the run): FD falls as the sample count grows, so
+- `X,Y[;X,Y...]`: those pixel offsets, cycled as above (image i at the (i mod K)-th given), e.g. `32,0` the middle
+  third of every 96x32 canvas, or `0,0;16,0;32,0;48,0;64,0` the windows the sampler ran at its default stride.
+A model-size image is its own one crop under every mode. Every set contributes exactly `--count` crops (a set with fewer stops the run): FD falls as the sample count grows, so
 only equal counts compare. A real-data row, `--count` train images against the held-out set, is the floor at that
 count. FD is evaluate.py's (classifier.py's 128-d penultimate features, training/data/emoji32.npz held-out set).
 
@@ -60,6 +61,8 @@ def parse_mode(text: str) -> str | list[tuple[int, int]]:
 def plan_crops(n_images: int, width: int, height: int, crop: int, token: int, mode, count: int) -> list[tuple[int, int, int]]:
     """(image index, x, y) of the first `count` crops that `mode` takes from n_images canvases of one size."""
     offsets = crop_offsets(width, height, crop, token)
+    if len(offsets) == 1:  # a model-size image is its own crop, whatever the mode
+        mode = "cycle"
     if mode == "cycle":
         plan = [(i, *offsets[i % len(offsets)]) for i in range(n_images)]
     elif mode == "all":
@@ -68,7 +71,7 @@ def plan_crops(n_images: int, width: int, height: int, crop: int, token: int, mo
         bad = [o for o in mode if o not in offsets]
         if bad:
             raise ValueError(f"offsets {bad} are not token-aligned crops of a {width}x{height} canvas (token {token}, crop {crop})")
-        plan = [(i, x, y) for i in range(n_images) for x, y in mode]
+        plan = [(i, *mode[i % len(mode)]) for i in range(n_images)]
     if len(plan) < count:
         raise ValueError(f"{len(plan)} crops from {n_images} images of {width}x{height} ({mode_label(mode)}); --count is {count}")
     return plan[:count]

@@ -27,12 +27,14 @@ def test_cycle_takes_one_crop_per_image_over_every_offset():
     assert [i for i, _, _ in plan] == list(range(34))
     assert [x for _, x, _ in plan] == [4 * (i % 17) for i in range(34)]
     assert canvas_fd.plan_crops(5, 32, 32, 32, 4, "cycle", count=5) == [(i, 0, 0) for i in range(5)]
+    for mode in ("all", canvas_fd.parse_mode("32,0")):  # a model-size image is its own crop under every mode
+        assert canvas_fd.plan_crops(5, 32, 32, 32, 4, mode, count=5) == [(i, 0, 0) for i in range(5)]
 
 
 def test_all_and_fixed_offsets_and_too_few_crops():
     assert canvas_fd.plan_crops(2, 40, 32, 32, 4, "all", count=3) == [(0, 0, 0), (0, 4, 0), (0, 8, 0)]
     fixed = canvas_fd.parse_mode("32,0;0,0")
-    assert canvas_fd.plan_crops(3, 96, 32, 32, 4, fixed, count=4) == [(0, 32, 0), (0, 0, 0), (1, 32, 0), (1, 0, 0)]
+    assert canvas_fd.plan_crops(5, 96, 32, 32, 4, fixed, count=4) == [(0, 32, 0), (1, 0, 0), (2, 32, 0), (3, 0, 0)]
     with pytest.raises(ValueError):  # not token-aligned
         canvas_fd.plan_crops(3, 96, 32, 32, 4, canvas_fd.parse_mode("2,0"), count=1)
     with pytest.raises(ValueError):  # equal counts or nothing: 3 images give 3 cycle crops, not 4
