@@ -56,7 +56,8 @@ public sealed record EngineModelPack(
 
     /// <summary>The engine's view of a loaded <paramref name="pack"/>, with the class budgets it runs under.</summary>
     /// <exception cref="InvalidOperationException">The manifest's sizes disagree with the pack's graphs.</exception>
-    public static EngineModelPack From(ModelPack pack, StepBudgetPolicy budgets)
+    /// <param name="canvasOnePassMaxTokens">Canvases above this many tokens are tiled on a pack with dynamic graphs; null: one pass at every size.</param>
+    public static EngineModelPack From(ModelPack pack, StepBudgetPolicy budgets, int? canvasOnePassMaxTokens = null)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(budgets);
@@ -69,7 +70,7 @@ public sealed record EngineModelPack(
             DefaultTemperature = (float)(m.Sampling?.DefaultTemperature ?? 1.0),
             DefaultOrder = UnmaskOrders.Parse(m.Sampling?.DefaultOrder) ?? UnmaskOrder.Reference,
             Budgets = budgets,
-            Canvas = new Canvas.DeferredCanvasCodec(pack),
+            Canvas = new Canvas.DeferredCanvasCodec(pack, canvasOnePassMaxTokens),
             Confidence = ConfidenceFrom(m.Sampling?.Confidence),
         };
         engine.EnsureConsistent();

@@ -38,6 +38,21 @@ public sealed class EngineOptions
     [Range(1, 4096)]
     public int MaxCanvasWindows { get; set; } = 32;
 
+    /// <summary>The configuration key of <see cref="CanvasOnePassMaxTokens"/> in the worker: <c>Pipeline:Engine:Canvas:OnePassMaxTokens</c>.</summary>
+    public const string CanvasOnePassMaxTokensKey = "Pipeline:Engine:Canvas:OnePassMaxTokens";
+
+    /// <summary>
+    /// On packs whose encoder and decoder take any size (manifest schemaVersion 2), the largest canvas in tokens (grid
+    /// height × width) that is encoded and decoded in one pass; larger canvases go through model-size tiles blended over
+    /// half-tile overlaps. The one pass is not local (GroupNorm over the whole canvas, attention across it), so far
+    /// beyond the model's size it is noisier than tiles and its attention memory grows with the square of the token
+    /// count (docs/canvas.md, "One pass or tiles"). 0: always tiles. Default 512 (emoji-32: 128×64 px, its largest canvas
+    /// under the default <see cref="MaxCanvasAreaFactor"/>; measured: up to 512 tokens the one pass steps about a quarter
+    /// more than tiles between adjacent pixels, at 1,024 tokens over 40 % more).
+    /// </summary>
+    [Range(0, 1 << 24)]
+    public int CanvasOnePassMaxTokens { get; set; } = 512;
+
     /// <summary>Stitching: the generated join's width in pixels when a job names none. Default 16.</summary>
     [Range(0, 2048)]
     public int DefaultJoinPixels { get; set; } = 16;

@@ -61,6 +61,6 @@ public sealed class RegistryPackSource : IEnginePackSource
         ArgumentNullException.ThrowIfNull(pack);
         var manifest = pack.Manifest;
         var budgets = PackStepBudgets.Resolve(manifest.Sampling, _options.Budgets.GetValueOrDefault(manifest.Name), _options.DegradeUnderBacklog);
-        return EngineModelPack.From(pack, budgets);
+        return EngineModelPack.From(pack, budgets, _options.CanvasOnePassMaxTokens);
     }
 }

@@ -32,6 +32,12 @@ public interface ICanvasCodec
     CanvasCodecMode Mode { get; }
 
     /// <summary>
+    /// The mode that encodes and decodes a canvas of <paramref name="gridHeight"/> × <paramref name="gridWidth"/> tokens:
+    /// <see cref="Mode"/>, except on a codec that picks by size (<see cref="CanvasCodecs.For"/> with a one-pass limit).
+    /// </summary>
+    CanvasCodecMode ModeFor(int gridHeight, int gridWidth) => Mode;
+
+    /// <summary>
     /// pixels: 3 × <paramref name="heightPx"/> × <paramref name="widthPx"/> floats in the pack's range; both sizes
     /// multiples of <see cref="TokenSize"/>, each at least the model's image size. ids receives
     /// (heightPx / TokenSize) × (widthPx / TokenSize) token ids, row-major.

@@ -89,6 +89,8 @@ public static class WorkerServices
                 engine.OverlapDecode = section.GetValue(nameof(EngineOptions.OverlapDecode), engine.OverlapDecode);
                 engine.MaxFinishingBatches = section.GetValue(nameof(EngineOptions.MaxFinishingBatches), engine.MaxFinishingBatches);
             })
+            .Configure<IConfiguration>((engine, configuration) =>
+                engine.CanvasOnePassMaxTokens = configuration.GetValue(EngineOptions.CanvasOnePassMaxTokensKey, engine.CanvasOnePassMaxTokens))
             .Configure<IOptions<WorkerOptions>, IOptions<ModelOptions>>((engine, worker, models) =>
             {
                 engine.MaxBatch = worker.Value.Capacity;
