@@ -40,6 +40,15 @@ public sealed class EngineSettingsTests
     }
 
     [Fact]
+    public void EngineOptions_CanvasOnePassMaxTokens_FromItsKeyOrTheDefault()
+    {
+        Assert.Equal(128, Options(new() { ["Pipeline:Engine:Canvas:OnePassMaxTokens"] = "128" }).CanvasOnePassMaxTokens);
+        Assert.Equal(0, Options(new() { ["Pipeline:Engine:Canvas:OnePassMaxTokens"] = "0" }).CanvasOnePassMaxTokens);
+        Assert.Equal(new EngineOptions().CanvasOnePassMaxTokens, Options([]).CanvasOnePassMaxTokens);
+        Assert.Throws<OptionsValidationException>(() => Options(new() { ["Pipeline:Engine:Canvas:OnePassMaxTokens"] = "-1" }));
+    }
+
+    [Fact]
     public void EngineOptions_InconsistentBudget_FailValidationNamingTheSetting()
     {
         var e = Assert.Throws<OptionsValidationException>(() => Options(new()
