@@ -82,31 +82,36 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
     public MaskedSource DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        PixelMask atSource;
         try
         {
-            return Masked(source, MaskFitter.ToSource(MaskReader.Read(AsArray(maskImage), Limits), source.Transform));
+            atSource = MaskFitter.ToSource(MaskReader.Read(AsArray(maskImage), Limits), source.Transform);
         }
         catch (ImageInputException e)
         {
             throw Explained(e, "mask");
         }
+
+        return Masked(source, atSource, "mask");
     }
 
     public MaskedSource RasterizeMask(IReadOnlyList<MaskRectangle> rectangles, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(rectangles);
         ArgumentNullException.ThrowIfNull(source);
+        PixelMask inSource;
         try
         {
             var fit = source.Transform;
-            var inSource = PixelMask.FromRectangles(fit.SourceWidth, fit.SourceHeight,
+            inSource = PixelMask.FromRectangles(fit.SourceWidth, fit.SourceHeight,
                 [.. rectangles.Select(r => new PixelRect(r.X, r.Y, r.Width, r.Height))]);
-            return Masked(source, inSource);
         }
         catch (ImageInputException e)
         {
             throw Explained(e, "mask rectangles");
         }
+
+        return Masked(source, inSource, "mask rectangles");
     }
 
     public RgbImage Composite(FittedImage work, ReadOnlySpan<float> generated, PixelMask sourceMask, float featherPixels)
@@ -119,7 +124,8 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
     /// The work region around a source-size mask (<see cref="WorkRegion"/>), fitted to the model's size, and the mask
     /// there. A model-size source is its own work region, exactly as before results came back at full size.
     /// </summary>
-    private static MaskedSource Masked(FittedImage source, PixelMask atSource)
+    /// <exception cref="ImageInputException"><c>mask_invalid</c>, named after <paramref name="what"/>: the mask spans more than one region can hold (its message says how to split it).</exception>
+    private static MaskedSource Masked(FittedImage source, PixelMask atSource, string what)
     {
         var fit = source.Transform;
         if (fit.IsIdentity)
@@ -129,7 +135,17 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
 
         var original = source.Original ?? throw new ArgumentException("The fitted source does not hold its original pixels.", nameof(source));
         var bounds = atSource.Bounds() ?? throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
-        var region = WorkRegion.Around(bounds, fit.SourceWidth, fit.SourceHeight, fit.TargetWidth, fit.TargetHeight);
+        FitTransform region;
+        try
+        {
+            region = WorkRegion.Around(bounds, fit.SourceWidth, fit.SourceHeight, fit.TargetWidth, fit.TargetHeight);
+        }
+        catch (ImageInputException e)
+        {
+            // Its message already says what to do; the generic mask_invalid hint ("mark at least one pixel") would mislead.
+            throw new ImageInputException(e.Code, $"{what}: {e.Message}", e);
+        }
+
         var work = region.Crop == fit.Crop
             ? source
             : new FittedImage(Resampling.Resize(original, region.Crop, fit.TargetWidth, fit.TargetHeight, SixLabors.ImageSharp.Processing.KnownResamplers.Bicubic), region)

@@ -59,6 +59,19 @@ public sealed class FullResolutionTests
     }
 
     [Fact]
+    public void RasterizeMask_SpreadWiderThanTheLargestRegion_MaskInvalidNamingTheInputAndHowToSplit()
+    {
+        var source = Codec.DecodeAndFit(PngWriter.Encode(TestImages.Gradient(128, 96)), 32, 32);
+
+        var e = Assert.Throws<ImageInputException>(() => Codec.RasterizeMask(
+            [new MaskRectangle { X = 0, Y = 0, Width = 4, Height = 4 }, new MaskRectangle { X = 124, Y = 0, Width = 4, Height = 4 }], source));
+
+        Assert.Equal(ContractErrorCodes.MaskInvalid, e.Code);
+        Assert.StartsWith("mask rectangles: The masked pixels span 128×4", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mark at least one pixel", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RasterizeMask_CornerOutsideTheCentredFit_WorksInARegionAroundIt()
     {
         // 128×96: the centred fit is 96×96 at (16,0); the rectangle lies wholly left of it.
