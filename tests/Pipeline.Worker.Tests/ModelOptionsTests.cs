@@ -60,6 +60,7 @@ public class ModelOptionsTests
             DenoiserSessions = 2,
             DenoiserPrecision = DenoiserPrecision.Int8,
             AllowSpinning = false, // the worker's default, and not InferenceOptions' default
+            CpuIoBinding = true,
         };
         var defaults = new InferenceOptions();
 
