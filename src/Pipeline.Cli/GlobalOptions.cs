@@ -101,12 +101,13 @@ internal static class GlobalOptions
 
     /// <summary>
     /// The error for a precision the provider cannot run, or null: fp16 needs <c>--provider cuda</c> (ONNX Runtime's CPU
-    /// provider has no float16 kernels for the denoiser's operators, and under auto a CPU fallback would fail at load).
+    /// provider has float16 kernels for few of the denoiser's operators and runs the rest in float32 behind Casts, and under
+    /// auto a CPU fallback would fail at load).
     /// </summary>
     public static string? PrecisionProviderError(DenoiserPrecision precision, ExecutionProvider provider) =>
         precision == DenoiserPrecision.Float16 && provider != ExecutionProvider.Cuda
-            ? $"--precision fp16 needs --provider cuda (got --provider {provider.ToString().ToLowerInvariant()}): the fp16 denoiser has float16 kernels only " +
-              "on the CUDA provider. On CPU use --precision fp32 or int8."
+            ? $"--precision fp16 needs --provider cuda (got --provider {provider.ToString().ToLowerInvariant()}): the fp16 denoiser is served only on the " +
+              "CUDA provider, whose float16 kernels run it. On CPU use --precision fp32 or int8."
             : null;
 
     private static DenoiserPrecision FailPrecision(System.CommandLine.Parsing.ArgumentResult r, string message)

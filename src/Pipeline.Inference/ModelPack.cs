@@ -161,8 +161,9 @@ public sealed class ModelPack : IDisposable
     /// <exception cref="ModelPackException">The graph's file or signature is wrong.</exception>
     internal OwnedDenoiser? OpenDenoiser(DenoiserPrecision precision)
     {
-        // The float16 graph has no CPU kernels: on a CPU pack there is nothing to open (the caller reports it skipped).
-        if (Manifest.Graphs.DenoiserFor(precision) is not { } spec || (precision == DenoiserPrecision.Float16 && ActiveProvider != ExecutionProvider.Cuda))
+        // The fp16 graph opens on CPU too, for verification only: ONNX Runtime runs it there with float32 Casts inserted
+        // around the operators its CPU provider has no float16 kernel for (serving it on CPU is refused at load).
+        if (Manifest.Graphs.DenoiserFor(precision) is not { } spec)
         {
             return null;
         }
@@ -222,8 +223,8 @@ public sealed class ModelPack : IDisposable
             $"`PYTHONPATH=training python3 -m pipeline_training.quantize --pack {directory}` (from the repository root), or run the pack at float32.");
 
     private static ModelPackException Float16NeedsCuda(string pack, string directory, string why) => new(
-        $"Pack '{pack}' at {directory}: the fp16 denoiser runs only on the CUDA provider (ONNX Runtime's CPU provider has no float16 " +
-        $"kernels for its operators), but {why}. Run it with --provider cuda (worker: Pipeline__Models__Provider=Cuda) on a GPU " +
+        $"Pack '{pack}' at {directory}: the fp16 denoiser is served only on the CUDA provider (ONNX Runtime's CPU provider has float16 " +
+        $"kernels for few of its operators and runs the rest in float32 behind Casts: no gain, and not what a GPU computes), but {why}. Run it with --provider cuda (worker: Pipeline__Models__Provider=Cuda) on a GPU " +
         "machine, or use --precision fp32 or int8 on CPU.");
 
     private static string VerifiedFile(string directory, string pack, string role, GraphSpec spec)

@@ -62,6 +62,7 @@ public class ModelOptionsTests
             AllowSpinning = false, // the worker's default, and not InferenceOptions' default
             DecoderIntraOpThreads = 2,
             DecoderAllowSpinning = true,
+            CpuIoBinding = true,
         };
         var defaults = new InferenceOptions();
 

@@ -5,8 +5,8 @@ namespace Pipeline.Inference;
 /// <summary>How far a pack's ONNX graphs, run here, are from the exporter's PyTorch outputs on the golden inputs.</summary>
 /// <param name="DenoiserTop1Agreement">Share of golden positions where the float32 denoiser's argmax equals the golden one's.</param>
 /// <param name="DenoiserInt8">The int8 denoiser against the same float32 golden logits, when the pack has one.</param>
-/// <param name="DenoiserFp16">The fp16 denoiser likewise, when the pack has one and runs on CUDA (it has no CPU kernels).</param>
-/// <param name="DenoiserFp16Skipped">Why the pack's fp16 denoiser was not checked (on CPU), or null.</param>
+/// <param name="DenoiserFp16">The fp16 denoiser likewise, when the pack has one (on CPU through ONNX Runtime's inserted float32 Casts).</param>
+/// <param name="DenoiserFp16Note">What a CPU check of the fp16 denoiser does not show, or null on CUDA.</param>
 public sealed record PackVerificationReport(
     string PackName,
     ExecutionProvider Provider,
@@ -19,7 +19,7 @@ public sealed record PackVerificationReport(
     double DenoiserTop1Agreement,
     QuantizedDenoiserCheck? DenoiserInt8,
     QuantizedDenoiserCheck? DenoiserFp16 = null,
-    string? DenoiserFp16Skipped = null)
+    string? DenoiserFp16Note = null)
 {
     /// <summary>Encoder ids all equal, both float outputs within tolerance (NaN never passes), and the int8 denoiser (if any) within its stated parity.</summary>
     public bool Passed => EncoderIdMismatches == 0 && DecoderMaxAbsDiff <= DecoderTolerance && DenoiserMaxAbsDiff <= DenoiserTolerance
@@ -45,9 +45,9 @@ public sealed record PackVerificationReport(
             }
         }
 
-        if (DenoiserFp16Skipped is { } why)
+        if (DenoiserFp16Note is { } note)
         {
-            lines.Add($"  denoiser fp16: not checked ({why})");
+            lines.Add($"    ({note})");
         }
 
         return string.Join(Environment.NewLine, lines);

@@ -23,8 +23,9 @@ public sealed class ModelOptions
     public ExecutionProvider Provider { get; set; } = ExecutionProvider.Auto;
 
     /// <summary>
-    /// Denoiser graph of every pack: Float32, or Int8 (the pack's optional int8-quantized denoiser, faster on CPUs with
-    /// int8 dot-product instructions; a pack without it fails to load). Default Float32.
+    /// Denoiser graph of every pack: Float32, Int8 (the pack's optional int8-quantized denoiser, faster on CPUs with
+    /// int8 dot-product instructions; a pack without it fails to load), or Float16 (the pack's optional fp16 denoiser,
+    /// CUDA only: with any other provider, or a CUDA that does not start, the pack fails to load). Default Float32.
     /// </summary>
     public DenoiserPrecision DenoiserPrecision { get; set; } = DenoiserPrecision.Float32;
 
@@ -65,6 +66,12 @@ public sealed class ModelOptions
     /// <summary>Let the decoder's pool spin while idle; unset = <see cref="AllowSpinning"/>. Default false (<see cref="InferenceOptions.DecoderAllowSpinning"/>).</summary>
     public bool? DecoderAllowSpinning { get; set; } = false;
 
+    /// <summary>
+    /// Run the denoiser through an IOBinding on CPU too (<see cref="InferenceOptions.CpuIoBinding"/>). Default false: on
+    /// CPU it measured no faster than the plain run, which needs no lock; CUDA workers always bind.
+    /// </summary>
+    public bool CpuIoBinding { get; set; }
+
     /// <summary>Lower standard and bulk jobs toward their minimum steps when the queue backs up. Default true.</summary>
     public bool DegradeUnderBacklog { get; set; } = true;
 
@@ -85,6 +92,7 @@ public sealed class ModelOptions
                 AllowSpinning = AllowSpinning,
                 DecoderIntraOpThreads = DecoderIntraOpThreads,
                 DecoderAllowSpinning = DecoderAllowSpinning,
+                CpuIoBinding = CpuIoBinding,
             },
         };
         return SearchDirectories.Count == 0
