@@ -23,6 +23,13 @@ Stages, in order (each point is appended to OUT/points.jsonl as it finishes; a r
    at 64, the default knobs at 6, 12, 32, more int8, and last the reference at 128 and 256 steps.
 After every point frontier.json is rewritten (the `--frontier` path; the pack's by default).
 
+`--per-steps 6 16` replaces the stages with knobs per step count (manifest `sampling.confidence.bySteps`): the reference
+at 64 steps on `--seeds` seeds; at each given step count a coordinate search over PER_STEPS_GRID from the pack's own
+knobs there, its `--finalists` best re-measured on `--seeds` seeds; then every winner at each `--sweep-steps` count on
+`--seeds` seeds, each count taking the best mean (a change must beat the count below's choice by `--tie`), which gives
+the base knobs and the bySteps entries. frontier.json's `points` then hold the knobs each step count resolves to
+(what `pipeline bench` times) and `search` every other setting measured.
+
 "pipeline" points are sampled by sampler.py (the engine's formulas, another random stream): same distribution, not
 the same tokens as the C# engine.
 """
