@@ -77,7 +77,10 @@ public sealed record EngineModelPack(
         return engine;
     }
 
-    /// <summary>The sampler's knobs for a manifest's <c>sampling.confidence</c> (validated at load); defaults where it is silent.</summary>
+    /// <summary>
+    /// The sampler's knobs for a manifest's <c>sampling.confidence</c> (validated at load); defaults where it is silent.
+    /// Each <c>bySteps</c> entry becomes a <see cref="ConfidenceStepRange"/> whose missing knobs are the base's.
+    /// </summary>
     public static ConfidenceSchedule ConfidenceFrom(ConfidenceSamplingSpec? spec)
     {
         if (spec is null)
@@ -85,15 +88,23 @@ public sealed record EngineModelPack(
             return ConfidenceSchedule.Default;
         }
 
-        var d = ConfidenceSchedule.Default;
-        return new ConfidenceSchedule
+        return Knobs(spec) with
         {
-            Noise = spec.Noise ?? d.Noise,
-            NoiseAnneal = ConfidenceSchedule.ParseNoiseAnneal(spec.NoiseAnneal) ?? d.NoiseAnneal,
-            Schedule = ConfidenceSchedule.ParseSchedule(spec.Schedule) ?? d.Schedule,
-            TemperatureStart = spec.TemperatureStart ?? d.TemperatureStart,
-            TemperatureEnd = spec.TemperatureEnd ?? d.TemperatureEnd,
+            BySteps = (spec.BySteps ?? []).Select(e => new ConfidenceStepRange(e.MinSteps ?? 1, Knobs(spec.Over(e)))).ToArray(),
         };
+
+        static ConfidenceSchedule Knobs(ConfidenceSamplingSpec spec)
+        {
+            var d = ConfidenceSchedule.Default;
+            return new ConfidenceSchedule
+            {
+                Noise = spec.Noise ?? d.Noise,
+                NoiseAnneal = ConfidenceSchedule.ParseNoiseAnneal(spec.NoiseAnneal) ?? d.NoiseAnneal,
+                Schedule = ConfidenceSchedule.ParseSchedule(spec.Schedule) ?? d.Schedule,
+                TemperatureStart = spec.TemperatureStart ?? d.TemperatureStart,
+                TemperatureEnd = spec.TemperatureEnd ?? d.TemperatureEnd,
+            };
+        }
     }
 
     /// <summary>The telemetry label of an active provider: "cuda" or "cpu".</summary>

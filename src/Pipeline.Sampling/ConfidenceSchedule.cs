@@ -61,6 +61,41 @@ public sealed record ConfidenceSchedule
     /// <summary>Multiplier of the job's temperature at the last step. Above 0.</summary>
     public double TemperatureEnd { get; init; } = 1;
 
+    /// <summary>
+    /// Other knobs from a step count on (manifest <c>sampling.confidence.bySteps</c>), ascending and strictly increasing in
+    /// <see cref="ConfidenceStepRange.MinSteps"/>: a job of S steps samples with the knobs of the last range whose MinSteps
+    /// is at most S, or with this schedule's own knobs below the first (<see cref="ForSteps"/>). Empty by default.
+    /// </summary>
+    public IReadOnlyList<ConfidenceStepRange> BySteps { get; init; } = [];
+
+    /// <summary>
+    /// The knobs a job of <paramref name="steps"/> steps samples with: the samplers call it with the steps the job
+    /// actually runs (after its class's budget and any backlog lowering), so a lowered job gets its own step count's knobs.
+    /// training/pipeline_training/sampler.py's <c>ConfidenceKnobs.for_steps</c> is the same rule. Below the first range
+    /// it returns this schedule itself (ranges included; the formulas ignore them), so a pack without ranges allocates nothing.
+    /// </summary>
+    public ConfidenceSchedule ForSteps(int steps)
+    {
+        var chosen = this;
+        foreach (var range in BySteps)
+        {
+            if (range.MinSteps <= steps)
+            {
+                chosen = range.Knobs;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Value equality including <see cref="BySteps"/> element by element (a record compares lists by reference).</summary>
+    public bool Equals(ConfidenceSchedule? other) => other is not null
+        && Noise.Equals(other.Noise) && NoiseAnneal == other.NoiseAnneal && Schedule == other.Schedule
+        && TemperatureStart.Equals(other.TemperatureStart) && TemperatureEnd.Equals(other.TemperatureEnd)
+        && BySteps.SequenceEqual(other.BySteps);
+
+    public override int GetHashCode() => HashCode.Combine(Noise, NoiseAnneal, Schedule, TemperatureStart, TemperatureEnd, BySteps.Count);
+
     /// <summary>The schedule a manifest name gives, or null when it names none (ordinal, case-sensitive).</summary>
     public static MaskSchedule? ParseSchedule(string? name) => IndexOf(ScheduleNames, name) is var i and >= 0 ? (MaskSchedule)i : null;
 
@@ -132,5 +167,24 @@ public sealed record ConfidenceSchedule
                     string.Create(CultureInfo.InvariantCulture, $"confidence {name} must be a finite number above 0; got {value}"));
             }
         }
+
+        var previous = 0;
+        for (var i = 0; i < (BySteps ?? []).Count; i++)
+        {
+            var range = BySteps![i];
+            if (range is null || range.MinSteps <= previous || range.Knobs is null || range.Knobs.BySteps is not { Count: 0 })
+            {
+                throw new SamplingParameterException(ContractErrorCodes.InvalidConfidenceSchedule, string.Create(CultureInfo.InvariantCulture,
+                    $"confidence bySteps[{i}] must have knobs without ranges of their own and a minSteps above {previous}"));
+            }
+
+            range.Knobs.Validate();
+            previous = range.MinSteps;
+        }
     }
 }
+
+/// <summary>The confidence knobs of jobs of <paramref name="MinSteps"/> steps or more (up to the next range's MinSteps).</summary>
+/// <param name="MinSteps">The fewest steps this range applies to; at least 1.</param>
+/// <param name="Knobs">The knobs those jobs sample with; its own <see cref="ConfidenceSchedule.BySteps"/> is empty.</param>
+public sealed record ConfidenceStepRange(int MinSteps, ConfidenceSchedule Knobs);

@@ -19,7 +19,9 @@ public sealed record SamplerSettings
     /// <summary>
     /// Confidence order only: the schedule's knobs (masked fraction per step, Gumbel noise scale and its anneal, per-step
     /// temperature multiplier); a pack sets them in its manifest (<c>sampling.confidence</c>). Default
-    /// <see cref="ConfidenceSchedule.Default"/>: cosine, noise 4.5 annealed linearly, constant temperature.
+    /// <see cref="ConfidenceSchedule.Default"/>: cosine, noise 4.5 annealed linearly, constant temperature. When it has
+    /// <see cref="ConfidenceSchedule.BySteps"/> ranges, the samplers use <c>Confidence.ForSteps(Steps)</c>: the knobs of the
+    /// steps the job actually runs.
     /// </summary>
     public ConfidenceSchedule Confidence { get; init; } = ConfidenceSchedule.Default;
 

@@ -17,6 +17,7 @@ namespace Pipeline.Sampling;
 public sealed class TokenSampler
 {
     private readonly SamplerSettings _settings;
+    private readonly ConfidenceSchedule _confidence; // the knobs of the steps this job runs (Confidence.ForSteps)
     private readonly int _codebookSize;
     private readonly ulong _seed;
     private readonly long[] _tokens;
@@ -36,6 +37,7 @@ public sealed class TokenSampler
         ArgumentOutOfRangeException.ThrowIfLessThan(codebookSize, 2);
         settings.Validate(codebookSize);
         _settings = settings;
+        _confidence = settings.Confidence.ForSteps(settings.Steps);
         _codebookSize = codebookSize;
         _seed = unchecked((ulong)seed);
         _tokens = initialTokens.ToArray();
@@ -95,7 +97,7 @@ public sealed class TokenSampler
             UnmaskOrder.Reference => MaskedPositions.Reference(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.ExactK => MaskedPositions.ExactK(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.Confidence => Math.Max(0,
-                RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
+                RemainingMasked - _confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
         };
         _planPending = true;
@@ -155,8 +157,8 @@ public sealed class TokenSampler
     {
         var masked = MaskedPositions.Collect(_tokens, _codebookSize, _positions);
         var stepIndex = Steps - t;
-        var noiseScale = _settings.Confidence.NoiseScale(stepIndex, Steps);
-        var multiplier = _settings.Confidence.TemperatureMultiplier(stepIndex, Steps);
+        var noiseScale = _confidence.NoiseScale(stepIndex, Steps);
+        var multiplier = _confidence.TemperatureMultiplier(stepIndex, Steps);
         // × 1 is exact, so the default knobs sample at the job's temperature to the bit
         var temperature = multiplier == 1.0 ? _settings.Temperature : (float)(_settings.Temperature * multiplier);
         for (var c = 0; c < masked; c++)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Inference;
 using Pipeline.Sampling;
@@ -27,6 +28,59 @@ public class ConfidenceKnobsTests
         Assert.Equal(ConfidenceSchedule.Default, EngineModelPack.ConfidenceFrom(new ConfidenceSamplingSpec()));
         Assert.Equal(ConfidenceSchedule.Default with { Schedule = MaskSchedule.Square },
             EngineModelPack.ConfidenceFrom(new ConfidenceSamplingSpec(Schedule: "square")));
+    }
+
+    [Fact]
+    public void ConfidenceFrom_BySteps_EachRangeTakesTheBasesKnobsItLeavesOut()
+    {
+        var spec = new ConfidenceSamplingSpec(Noise: 3, Schedule: "square",
+            BySteps: [new ConfidenceStepRangeSpec(12, Schedule: "cosine"), new ConfidenceStepRangeSpec(32, NoiseAnneal: "constant")]);
+
+        var knobs = EngineModelPack.ConfidenceFrom(spec);
+
+        var square = new ConfidenceSchedule { Noise = 3, Schedule = MaskSchedule.Square };
+        Assert.Equal(square with
+        {
+            BySteps = [new ConfidenceStepRange(12, square with { Schedule = MaskSchedule.Cosine }),
+                new ConfidenceStepRange(32, square with { NoiseAnneal = NoiseAnneal.Constant })],
+        }, knobs);
+        Assert.Equal(MaskSchedule.Square, knobs.ForSteps(11).Schedule);
+        Assert.Equal(MaskSchedule.Cosine, knobs.ForSteps(12).Schedule);
+        Assert.Equal(square with { NoiseAnneal = NoiseAnneal.Constant }, knobs.ForSteps(64));
+    }
+
+    /// <summary>
+    /// tests/fixtures/confidence-schedule.json's bySteps cases (written by training/pipeline_training/schedule_fixture.py
+    /// from sampler.py): a manifest's knobs resolve to the same knobs at every step count here as in the Python sampler.
+    /// </summary>
+    [Fact]
+    public void ConfidenceFrom_ByStepsFixture_ResolvesLikePython()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        foreach (var c in Fixture().GetProperty("bySteps").EnumerateArray())
+        {
+            var knobs = EngineModelPack.ConfidenceFrom(c.GetProperty("confidence").Deserialize<ConfidenceSamplingSpec>(json));
+            foreach (var r in c.GetProperty("resolved").EnumerateArray())
+            {
+                var steps = r.GetProperty("steps").GetInt32();
+                var expected = EngineModelPack.ConfidenceFrom(r.Deserialize<ResolvedKnobs>(json)!.Spec);
+
+                var resolved = knobs.ForSteps(steps) with { BySteps = [] }; // below the first range: the base, its ranges aside
+                Assert.True(expected == resolved, $"{c.GetProperty("confidence")} at S={steps}: C# {resolved}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_ByStepsRange_SamplesWithTheKnobsOfTheStepsTheJobRuns()
+    {
+        var cubic = new ConfidenceSchedule { Schedule = MaskSchedule.Cubic, Noise = 0 };
+        await using var ranged = new EngineHarness(confidence: ConfidenceSchedule.Default with { BySteps = [new ConfidenceStepRange(6, cubic)] });
+        var six = EngineHarness.Generation("six", seed: 21, steps: 6, order: UnmaskOrder.Confidence);
+        var five = EngineHarness.Generation("five", seed: 21, steps: 5, order: UnmaskOrder.Confidence);
+
+        Assert.Equal(Expected(six, cubic), (await ranged.Engine.RunAsync(six)).Tokens);
+        Assert.Equal(await EngineHarness.RunAloneAsync(five), (await ranged.Engine.RunAsync(five)).Tokens);
     }
 
     [Fact]
@@ -80,5 +134,25 @@ public class ConfidenceKnobsTests
         }
 
         return sampler.Tokens.ToArray();
+    }
+
+    private static JsonElement Fixture()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "tests", "fixtures", "confidence-schedule.json");
+            if (File.Exists(path))
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                return doc.RootElement.Clone();
+            }
+        }
+
+        throw new FileNotFoundException("tests/fixtures/confidence-schedule.json not found above " + AppContext.BaseDirectory);
+    }
+
+    private sealed record ResolvedKnobs(int Steps, double Noise, string NoiseAnneal, string Schedule, double TemperatureStart, double TemperatureEnd)
+    {
+        public ConfidenceSamplingSpec Spec => new(Noise, NoiseAnneal, Schedule, TemperatureStart, TemperatureEnd);
     }
 }

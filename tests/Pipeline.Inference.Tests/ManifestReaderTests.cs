@@ -176,6 +176,47 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void Parse_ConfidenceBySteps_IsReadWithEachEntrysOwnKnobs()
+    {
+        var m = Parse(Edited(m => m["sampling"]!["confidence"] = new JsonObject
+        {
+            ["schedule"] = "square",
+            ["bySteps"] = new JsonArray(new JsonObject { ["minSteps"] = 12, ["schedule"] = "cosine" }, new JsonObject { ["minSteps"] = 32, ["noise"] = 2.0 }),
+        }));
+
+        var ranges = m.Sampling!.Confidence!.BySteps!;
+        Assert.Equal([new ConfidenceStepRangeSpec(12, Schedule: "cosine"), new ConfidenceStepRangeSpec(32, Noise: 2.0)], ranges);
+        Assert.Equal(new ConfidenceSamplingSpec(4.5, "linear", "cosine", 1.0, 1.0),
+            new ConfidenceSamplingSpec(4.5, "linear", "square", 1.0, 1.0).Over(ranges[0]));
+    }
+
+    [Theory]
+    [InlineData("[{\"schedule\": \"cosine\"}]", "sampling.confidence.bySteps[0].minSteps must be given as a whole number of at least 1; got none.")]
+    [InlineData("[{\"minSteps\": 0}]", "sampling.confidence.bySteps[0].minSteps must be given as a whole number of at least 1; got 0.")]
+    [InlineData("[{\"minSteps\": 16}, {\"minSteps\": 12}]",
+        "sampling.confidence.bySteps[1].minSteps 12 must be above the previous entry's 16: list the ranges in ascending minSteps, each once.")]
+    [InlineData("[{\"minSteps\": 12, \"schedule\": \"spiral\"}]",
+        "sampling.confidence.bySteps[0].schedule 'spiral' must be one of cosine, linear, square, cubic.")]
+    [InlineData("[{\"minSteps\": 12, \"noise\": -2}]", "sampling.confidence.bySteps[0].noise -2 must be a finite number of at least 0.")]
+    public void Parse_BadConfidenceBySteps_NamesTheEntryAndField(string bySteps, string expected)
+    {
+        var e = Invalid(m => m["sampling"]!["confidence"] = new JsonObject { ["bySteps"] = JsonNode.Parse(bySteps) });
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NestedBySteps_IsRejected()
+    {
+        var e = Invalid(m => m["sampling"]!["confidence"] = new JsonObject
+        {
+            ["bySteps"] = JsonNode.Parse("[{\"minSteps\": 12, \"bySteps\": []}]"),
+        });
+
+        Assert.Contains("bySteps", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_UnknownConfidenceField_IsRejectedAsATypo()
     {
         Assert.Contains("noize", Invalid(m => m["sampling"]!["confidence"] = new JsonObject { ["noize"] = 1.0 }).Message, StringComparison.Ordinal);

@@ -126,6 +126,69 @@ public class ConfidenceScheduleTests
     }
 
     [Fact]
+    public void ForSteps_TakesTheLastRangeAtOrBelowTheSteps_AndTheBaseBelowTheFirst()
+    {
+        var cosine = new ConfidenceSchedule();
+        var cubic = new ConfidenceSchedule { Schedule = MaskSchedule.Cubic };
+        var knobs = new ConfidenceSchedule { Schedule = MaskSchedule.Square, BySteps = [new(12, cosine), new(32, cubic)] };
+
+        Assert.Same(knobs, knobs.ForSteps(11));
+        Assert.Same(cosine, knobs.ForSteps(12));
+        Assert.Same(cosine, knobs.ForSteps(31));
+        Assert.Same(cubic, knobs.ForSteps(256));
+    }
+
+    [Fact]
+    public void Run_WithRanges_GivesTheTokensOfTheRangesKnobsAtItsSteps()
+    {
+        var cubic = new ConfidenceSchedule { Schedule = MaskSchedule.Cubic, Noise = 1 };
+        var ranged = new ConfidenceSchedule { BySteps = [new(6, cubic)] };
+        SamplerSettings At(int steps, ConfidenceSchedule knobs) => new() { Steps = steps, Order = UnmaskOrder.Confidence, Confidence = knobs };
+
+        Assert.Equal(SamplerRun.Run(At(6, cubic), SamplerRun.Masked(40), seed: 11).Tokens, SamplerRun.Run(At(6, ranged), SamplerRun.Masked(40), seed: 11).Tokens);
+        Assert.Equal(SamplerRun.Run(At(5, ConfidenceSchedule.Default), SamplerRun.Masked(40), seed: 11).Tokens,
+            SamplerRun.Run(At(5, ranged), SamplerRun.Masked(40), seed: 11).Tokens);
+    }
+
+    [Fact]
+    public void Equals_ComparesRangesByValue()
+    {
+        var a = new ConfidenceSchedule { BySteps = [new(12, new ConfidenceSchedule { Noise = 2 })] };
+        var b = new ConfidenceSchedule { BySteps = [new(12, new ConfidenceSchedule { Noise = 2 })] };
+
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, b with { BySteps = [new(16, new ConfidenceSchedule { Noise = 2 })] });
+        Assert.Equal(ConfidenceSchedule.Default, new ConfidenceSchedule { BySteps = [] });
+    }
+
+    [Theory]
+    [InlineData(12, 12)]
+    [InlineData(0, 4)]
+    public void Validate_RangesNotAscendingFromOne_ThrowWithTheScheduleCode(int first, int second)
+    {
+        var settings = new SamplerSettings
+        {
+            Steps = 4,
+            Confidence = new ConfidenceSchedule { BySteps = [new(first, ConfidenceSchedule.Default), new(second, ConfidenceSchedule.Default)] },
+        };
+
+        var error = Assert.Throws<SamplingParameterException>(() => settings.Validate(SamplerRun.CodebookSize));
+
+        Assert.Equal(ContractErrorCodes.InvalidConfidenceSchedule, error.Code);
+        Assert.Contains("bySteps", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RangeWithBadKnobs_Throws()
+    {
+        var settings = new SamplerSettings { Steps = 4, Confidence = new ConfidenceSchedule { BySteps = [new(8, new ConfidenceSchedule { Noise = -1 })] } };
+
+        Assert.Equal(ContractErrorCodes.InvalidConfidenceNoise,
+            Assert.Throws<SamplingParameterException>(() => settings.Validate(SamplerRun.CodebookSize)).Code);
+    }
+
+    [Fact]
     public void Names_ParseToTheirEnumsAndNothingElse()
     {
         Assert.Equal([MaskSchedule.Cosine, MaskSchedule.Linear, MaskSchedule.Square, MaskSchedule.Cubic],

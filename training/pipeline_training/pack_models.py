@@ -99,11 +99,16 @@ def load_denoiser(pack: Path, precision: str = "fp32"):
 class PackDecoder:
     def __init__(self, pack: Path):
         manifest = _manifest(pack)
-        self.graph = onnx_numpy.Graph(onnx.load(str(pack / manifest["graphs"]["decoder"]["file"])))
+        spec = manifest["graphs"]["decoder"]
+        self.graph = onnx_numpy.Graph(onnx.load(str(pack / spec["file"])))
+        # a schemaVersion 2 decoder takes the token grid [b, h, w] (dynamic spatial axes); version 1 takes [b, N]
+        rank = len(spec["inputs"][0]["shape"])
+        self.grid = (manifest["latent"]["height"], manifest["latent"]["width"]) if rank == 3 else None
 
     @torch.no_grad()
     def decode(self, ids: torch.Tensor, batch: int = 250) -> torch.Tensor:
-        parts = [self.graph.run({"token_ids": ids[i:i + batch].numpy().astype(np.int64)})["image"]
+        grid = ids if self.grid is None else ids.reshape(len(ids), *self.grid)
+        parts = [self.graph.run({"token_ids": grid[i:i + batch].numpy().astype(np.int64)})["image"]
                  for i in range(0, len(ids), batch)]
         return torch.from_numpy(np.concatenate(parts))
 

@@ -19,6 +19,7 @@ Orders:
   gamma = schedule: cosine cos(pi/2 r) (default), linear 1-r, square 1-r^2, cubic 1-r^3;
   a(s) = noise (default 4.5) x anneal: linear 1-(s+1)/S (default), cosine cos(pi/2 (s+1)/S), constant 1;
   m(s) = temperatureStart + (temperatureEnd - temperatureStart) * s/(S-1) (defaults 1, 1; temperatureStart at S = 1).
+  `bySteps` gives other knobs from a step count on (`ConfidenceKnobs.for_steps`): a job resolves them from the S it runs.
 
 The job-start helpers (`generation_start`, `variation_start`, `token_mask_from_pixels`, `inpaint_start`)
 mirror Pipeline.Sampling.TokenMasks on the C# side (same counts and the same pooling rule).
@@ -167,6 +168,9 @@ class ConfidenceKnobs:
     schedule: str = "cosine"
     temperature_start: float = 1.0
     temperature_end: float = 1.0
+    # ((minSteps, knobs), ...) ascending: a job of S steps samples with the knobs of the last entry whose minSteps <= S,
+    # or with these (the base) when S is below the first; the manifest's `sampling.confidence.bySteps`
+    by_steps: tuple = ()
 
     def __post_init__(self):
         if not (math.isfinite(self.noise) and self.noise >= 0):
@@ -178,18 +182,52 @@ class ConfidenceKnobs:
         for name, t in (("temperatureStart", self.temperature_start), ("temperatureEnd", self.temperature_end)):
             if not (math.isfinite(t) and t > 0):
                 raise ValueError(f"{name} must be a finite number above 0; got {t}")
+        previous = 0
+        for i, entry in enumerate(self.by_steps):
+            min_steps, knobs = entry
+            if not isinstance(min_steps, int) or isinstance(min_steps, bool) or min_steps < 1:
+                raise ValueError(f"bySteps[{i}].minSteps must be an integer of at least 1; got {min_steps!r}")
+            if min_steps <= previous:
+                raise ValueError(f"bySteps[{i}].minSteps {min_steps} must be above the previous entry's {previous}")
+            if not isinstance(knobs, ConfidenceKnobs) or knobs.by_steps:
+                raise ValueError(f"bySteps[{i}] must be plain knobs without a bySteps of their own")
+            previous = min_steps
 
     @staticmethod
     def from_manifest(d: dict | None) -> "ConfidenceKnobs":
-        d = d or {}
-        return ConfidenceKnobs(noise=float(d.get("noise", 4.5)), noise_anneal=d.get("noiseAnneal", "linear"),
-                               schedule=d.get("schedule", "cosine"),
-                               temperature_start=float(d.get("temperatureStart", 1.0)),
-                               temperature_end=float(d.get("temperatureEnd", 1.0)))
+        """The knobs of a manifest's `sampling.confidence`; each bySteps entry's missing knobs are the base's."""
+        d = dict(d or {})
+        entries = d.pop("bySteps", None) or []
+
+        def plain(k: dict) -> "ConfidenceKnobs":
+            return ConfidenceKnobs(noise=float(k.get("noise", 4.5)), noise_anneal=k.get("noiseAnneal", "linear"),
+                                   schedule=k.get("schedule", "cosine"),
+                                   temperature_start=float(k.get("temperatureStart", 1.0)),
+                                   temperature_end=float(k.get("temperatureEnd", 1.0)))
+
+        ranges = []
+        for i, entry in enumerate(entries):
+            entry = dict(entry)
+            if "bySteps" in entry:
+                raise ValueError(f"bySteps[{i}] must not hold a bySteps of its own")
+            min_steps = entry.pop("minSteps", None)
+            ranges.append((min_steps, plain({**d, **entry})))
+        return ConfidenceKnobs(**plain(d).__dict__ | {"by_steps": tuple(ranges)})
 
     def to_manifest(self) -> dict:
-        return {"noise": self.noise, "noiseAnneal": self.noise_anneal, "schedule": self.schedule,
-                "temperatureStart": self.temperature_start, "temperatureEnd": self.temperature_end}
+        doc = {"noise": self.noise, "noiseAnneal": self.noise_anneal, "schedule": self.schedule,
+               "temperatureStart": self.temperature_start, "temperatureEnd": self.temperature_end}
+        if self.by_steps:
+            doc["bySteps"] = [{"minSteps": m, **k.to_manifest()} for m, k in self.by_steps]
+        return doc
+
+    def for_steps(self, steps: int) -> "ConfidenceKnobs":
+        """The plain knobs a job of `steps` steps samples with (Pipeline.Sampling.ConfidenceSchedule.ForSteps)."""
+        chosen = ConfidenceKnobs(**{**self.__dict__, "by_steps": ()})
+        for min_steps, knobs in self.by_steps:
+            if min_steps <= steps:
+                chosen = knobs
+        return chosen
 
 
 def masked_fraction(schedule: str, ratio: float) -> float:
@@ -240,7 +278,7 @@ def sample_confidence(model, n: int, steps: int, temperature: float, gen: torch.
     4.5 annealed linearly, constant temperature); `noise` overrides knobs.noise (0 commits strictly the most
     confident). Each step commits at least one token in every row that still has a masked position."""
     _check(steps, temperature)
-    knobs = knobs or ConfidenceKnobs()
+    knobs = (knobs or ConfidenceKnobs()).for_steps(steps)  # the knobs of the steps this job actually runs
     if noise is not None:
         knobs = ConfidenceKnobs(**{**knobs.__dict__, "noise": noise})
     x = _start(model, n, init, known)

@@ -1,6 +1,7 @@
 """Writes tests/fixtures/confidence-schedule.json: the confidence order's schedule formulas (sampler.py) evaluated on a
 grid, which the C# sampler's tests (Pipeline.Sampling.Tests, ConfidenceScheduleParityTests) must reproduce exactly —
-so the Python tuning and the engine cannot drift apart. training/tests/test_tune_schedule.py checks the file is current.
+so the Python tuning and the engine cannot drift apart — and the knobs manifests with `bySteps` resolve to at each step
+count (Pipeline.Engine.Tests, ConfidenceKnobsTests: manifest -> EngineModelPack.ConfidenceFrom -> ForSteps). training/tests/test_tune_schedule.py checks the file is current.
 
     PYTHONPATH=training /usr/bin/python3 -m pipeline_training.schedule_fixture
 """
@@ -18,6 +19,14 @@ INITIAL_MASKED = (5, 37, 64, 256)
 STEPS = (1, 2, 3, 6, 8, 12, 16, 64)
 NOISE = 3.25
 TEMPERATURES = ((1.0, 1.0), (1.2, 0.7), (0.9, 1.1))
+BY_STEPS = (
+    {"schedule": "square", "bySteps": [{"minSteps": 12, "schedule": "cosine"}]},
+    {"noise": 3.0, "temperatureEnd": 0.8,
+     "bySteps": [{"minSteps": 5, "noiseAnneal": "cosine"}, {"minSteps": 8, "schedule": "cubic", "temperatureStart": 1.1},
+                 {"minSteps": 16, "noise": 0.0}]},
+    {"bySteps": []},
+)
+RESOLVE_STEPS = (1, 4, 5, 6, 7, 8, 11, 12, 15, 16, 64)
 
 
 def _exact(x: float) -> str:
@@ -40,7 +49,11 @@ def cases() -> dict:
         temperatures += [{"temperatureStart": start, "temperatureEnd": end, "steps": steps,
                           "multiplier": [_exact(S.temperature_multiplier(knobs, i, steps)) for i in range(steps)]}
                          for steps in STEPS]
-    return {"schedules": schedules, "anneals": anneals, "temperatures": temperatures}
+    by_steps = [{"confidence": doc,
+                 "resolved": [{"steps": steps, **S.ConfidenceKnobs.from_manifest(doc).for_steps(steps).to_manifest()}
+                              for steps in RESOLVE_STEPS]}
+                for doc in BY_STEPS]
+    return {"schedules": schedules, "anneals": anneals, "temperatures": temperatures, "bySteps": by_steps}
 
 
 def document() -> dict:
@@ -51,10 +64,11 @@ def render() -> str:
     """One case per line: small, and a diff shows which case moved."""
     doc = document()
     lines = ["{", f'  "generatedBy": {json.dumps(doc["generatedBy"])},']
-    for i, name in enumerate(("schedules", "anneals", "temperatures")):
+    names = ("schedules", "anneals", "temperatures", "bySteps")
+    for i, name in enumerate(names):
         lines.append(f'  "{name}": [')
         lines += [f"    {json.dumps(c)}" + ("," if j < len(doc[name]) - 1 else "") for j, c in enumerate(doc[name])]
-        lines.append("  ]" + ("," if i < 2 else ""))
+        lines.append("  ]" + ("," if i < len(names) - 1 else ""))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

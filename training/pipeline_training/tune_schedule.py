@@ -23,6 +23,13 @@ Stages, in order (each point is appended to OUT/points.jsonl as it finishes; a r
    at 64, the default knobs at 6, 12, 32, more int8, and last the reference at 128 and 256 steps.
 After every point frontier.json is rewritten (the `--frontier` path; the pack's by default).
 
+`--per-steps 6 16` replaces the stages with knobs per step count (manifest `sampling.confidence.bySteps`): the reference
+at 64 steps on `--seeds` seeds; at each given step count a coordinate search over PER_STEPS_GRID from the pack's own
+knobs there, its `--finalists` best re-measured on `--seeds` seeds; then every winner at each `--sweep-steps` count on
+`--seeds` seeds, each count taking the best mean (a change must beat the count below's choice by `--tie`), which gives
+the base knobs and the bySteps entries. frontier.json's `points` then hold the knobs each step count resolves to
+(what `pipeline bench` times) and `search` every other setting measured.
+
 "pipeline" points are sampled by sampler.py (the engine's formulas, another random stream): same distribution, not
 the same tokens as the C# engine.
 """
@@ -159,9 +166,113 @@ def best_cached(ev: Evaluator, steps: int, tie: float) -> S.ConfidenceKnobs | No
     return S.ConfidenceKnobs.from_manifest(best["key"]["confidence"]) if best["fd"] < default_fd - tie else DEFAULT
 
 
-def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -> None:
-    """frontier.json from every cached point of the reference order and of the tuned and default knobs (seed 0;
-    a second seed's FD is kept beside it as fdSeeds)."""
+# The per-step-count search's grid, one stage per knob, each stage keeping the best so far (wider than
+# coordinate_search's: it serves the --per-steps runs, which are sized for a few step counts, not the whole pack).
+PER_STEPS_GRID = (
+    tuple({"schedule": s} for s in S.SCHEDULES),
+    tuple({"noise": n} for n in (1.5, 3.0, 4.5, 6.0, 8.0)),
+    tuple({"noise_anneal": a} for a in S.NOISE_ANNEALS),
+    tuple({"temperature_start": a, "temperature_end": b} for a, b in ((1.0, 1.0), (1.0, 0.8), (1.1, 0.9), (0.9, 0.9))),
+)
+
+
+def mean_over_seeds(ev: Evaluator, steps: int, knobs: S.ConfidenceKnobs, seeds: int) -> float:
+    """FD of `knobs` at `steps` averaged over seeds 0..seeds-1 (each a fresh draw of every sample)."""
+    return sum(ev.fd("pipeline", "confidence", steps, knobs=knobs, seed=i) for i in range(seeds)) / seeds
+
+
+def search_at(ev: Evaluator, steps: int, start: S.ConfidenceKnobs, tie: float, seeds: int, finalists: int,
+              log=print) -> S.ConfidenceKnobs:
+    """The knobs for jobs of `steps` steps: a coordinate search over PER_STEPS_GRID from `start` on seed 0 (a change
+    kept only when it lowers FD by more than `tie`), then the `finalists` best settings seen at seed 0 measured on
+    `seeds` seeds; the lowest seed mean wins (ties within `tie` keep the better seed-0 setting)."""
+    start = start.for_steps(steps)
+    best, best_fd = start, ev.fd("pipeline", "confidence", steps, knobs=start)
+    seen = {best: best_fd}
+    for stage in PER_STEPS_GRID:
+        base = best
+        for change in stage:
+            knobs = S.ConfidenceKnobs(**{**base.__dict__, **change})
+            if knobs in seen:
+                continue
+            seen[knobs] = ev.fd("pipeline", "confidence", steps, knobs=knobs)
+            if seen[knobs] < best_fd - tie:
+                best, best_fd = knobs, seen[knobs]
+        log(f"S={steps} after {sorted(stage[0])}: best {knobs_label(best)} FD {best_fd:.3f}")
+    ranked = sorted(seen, key=lambda k: seen[k])[:max(1, finalists)]
+    means = [(mean_over_seeds(ev, steps, k, seeds), k) for k in ranked]
+    winner_mean, winner = means[0]
+    for mean, knobs in means[1:]:
+        if mean < winner_mean - tie:
+            winner_mean, winner = mean, knobs
+    log(f"S={steps} finalists over {seeds} seeds: " + "; ".join(f"{knobs_label(k)} {m:.3f}" for m, k in means)
+        + f" -> {knobs_label(winner)}")
+    return winner
+
+
+def per_steps_knobs(ev: Evaluator, candidates: list[S.ConfidenceKnobs], sweep: list[int], seeds: int, tie: float,
+                    log=print) -> S.ConfidenceKnobs:
+    """The pack's knobs with bySteps: every candidate (the winners of search_at, fewest steps first) measured at every
+    sweep step count on `seeds` seeds; each step count takes the best mean (a later candidate must beat the one
+    chosen for the step count below by more than `tie`, so noise does not flip-flop the choice), and each change of
+    choice going up the step counts starts a bySteps entry."""
+    chosen: list[tuple[int, S.ConfidenceKnobs]] = []
+    current = candidates[0]
+    for steps in sorted(sweep):
+        means = {k: mean_over_seeds(ev, steps, k, seeds) for k in dict.fromkeys(candidates)}
+        best = min(means, key=means.get)
+        if means[best] < means[current] - tie:
+            current = best
+        log(f"S={steps}: " + "; ".join(f"{knobs_label(k)} {m:.3f}" for k, m in means.items()) + f" -> {knobs_label(current)}")
+        if not chosen or chosen[-1][1] != current:
+            chosen.append((steps, current))
+    base = chosen[0][1]
+    return S.ConfidenceKnobs(**{**base.__dict__, "by_steps": tuple((m, k) for m, k in chosen[1:])})
+
+
+def run_per_steps(pack: Path, data: Path, classifier: Path, out: Path, frontier: Path, samples: int, batch: int,
+                  search_steps: list[int], sweep: list[int], seeds: int, finalists: int, tie: float, minutes: float,
+                  log=print) -> S.ConfidenceKnobs | None:
+    """The --per-steps flow: the reference at 64 steps on `seeds` seeds, a search_at for each of `search_steps`
+    (starting from the pack's own knobs for that step count), then per_steps_knobs over `sweep`. Returns the knobs
+    with bySteps for the manifest (None when cut off by --minutes before they are known)."""
+    deadline = time.monotonic() + minutes * 60
+    ev = Evaluator(pack, data, classifier, out, samples, batch, log)
+    manifest = json.loads((pack / "manifest.json").read_text())
+    pack_knobs = S.ConfidenceKnobs.from_manifest((manifest.get("sampling") or {}).get("confidence"))
+    result: list[S.ConfidenceKnobs | None] = [None]
+    original_fd = ev.fd
+
+    def fd(*a, **kw):
+        text = json.dumps(point_key(a[0], a[1], a[2], kw.get("precision", "fp32"),
+                                    kw.get("knobs") if a[1] == "confidence" else None, kw.get("seed", 0), samples),
+                          sort_keys=True)
+        if text not in ev.done and time.monotonic() > deadline:
+            raise OutOfTime
+        value = original_fd(*a, **kw)
+        write_frontier(ev, frontier, result[0], extra=[pack_knobs])
+        return value
+
+    ev.fd = fd
+    try:
+        for i in range(seeds):
+            fd("reference", "reference", 64, seed=i)
+        candidates = [search_at(ev, s, pack_knobs, tie, seeds, finalists, log) for s in sorted(search_steps)]
+        result[0] = per_steps_knobs(ev, candidates, sweep, seeds, tie, log)
+        log("all per-steps stages done")
+    except OutOfTime:
+        log(f"--minutes {minutes} used up; run again to continue from {ev.cache_path}")
+    write_frontier(ev, frontier, result[0], extra=[pack_knobs])
+    return result[0]
+
+
+def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None,
+                   extra: tuple | list = ()) -> None:
+    """frontier.json from every cached point (seed 0's FD as `fd`; every seed's as fdSeeds when there are more).
+    `points` (what `pipeline bench` reads and times) holds the reference order and the confidence points sampled with
+    the knobs the tuned knobs give at that step count (tuned.for_steps(S)), MaskGIT's defaults, or any of `extra`
+    (e.g. the pack's knobs before this run); `search` holds every other confidence point measured (the search's
+    alternatives), which the bench ignores."""
     by_setting: dict[str, list[dict]] = {}
     for row in ev.done.values():
         k = dict(row["key"])
@@ -169,26 +280,27 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
             continue
         seed = k.pop("seed")
         by_setting.setdefault(json.dumps(k, sort_keys=True), []).append({**row, "seed": seed})
-    wanted = [DEFAULT.to_manifest()] + ([tuned.to_manifest()] if tuned else [])
-    points = []
+    points, search = [], []
     for text, rows in by_setting.items():
         k = json.loads(text)
-        if k["order"] == "confidence" and k["confidence"] not in wanted:
-            continue
         rows.sort(key=lambda r: r["seed"])
         first = next((r for r in rows if r["seed"] == 0), rows[0])
-        label = None
+        labels = []
         if k["order"] == "confidence":
-            label = " and ".join(n for n, w in (("tuned", tuned and tuned.to_manifest()), ("previous default", DEFAULT.to_manifest()))
-                                 if w == k["confidence"])
+            knobs = S.ConfidenceKnobs.from_manifest(k["confidence"])
+            labels = [n for n, w in (("tuned", tuned and tuned.for_steps(k["steps"])), ("MaskGIT defaults", DEFAULT))
+                      if w == knobs] + (["pack before tuning"] if any(e.for_steps(k["steps"]) == knobs for e in extra) else [])
         point = {"sampler": k["sampler"], "order": k["order"], "steps": k["steps"], "precision": k["precision"],
                  "confidence": k["confidence"], "fd": first["fd"], "samples": k["samples"]}
-        if label:
-            point["knobs"] = label
+        if labels:
+            point["knobs"] = " and ".join(labels)
         if len(rows) > 1:
             point["fdSeeds"] = [r["fd"] for r in rows]
-        points.append(point)
-    points.sort(key=lambda p: (p["sampler"] != "reference", p["order"], p["precision"], p.get("knobs") or "", p["steps"]))
+        (points if k["order"] != "confidence" or labels else search).append(point)
+    order = lambda p: (p["sampler"] != "reference", p["order"], p["precision"], p.get("knobs") or "",
+                       json.dumps(p["confidence"], sort_keys=True), p["steps"])
+    points.sort(key=order)
+    search.sort(key=lambda p: (p["steps"], json.dumps(p["confidence"], sort_keys=True)))
     acc = ev.classifier_accuracy
     doc = {
         "evaluator": (f"training/pipeline_training/evaluate.py's FD: Frechet distance in the 128-d penultimate features of "
@@ -202,6 +314,8 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
         "tool": TOOL,
         "points": points,
     }
+    if search:
+        doc["search"] = search
     if tuned:
         doc["tuned"] = tuned.to_manifest()
         doc["knee"] = knee(doc)
@@ -209,7 +323,7 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None) -
 
 
 def knee(doc: dict, reference_steps: int = 64) -> dict | None:
-    """The fewest steps at which the tuned confidence knobs (fp32) are no worse than the reference order at
+    """The fewest steps at which the tuned confidence knobs (fp32; those bySteps gives at that step count) are no worse than the reference order at
     `reference_steps`, with a margin for FD noise: FD(tuned, S) + margin <= FD(reference), each FD the mean over the
     seeds measured (fdSeeds) and the margin the largest seed-to-seed spread measured at any point (10% of the
     reference's FD when no point has two seeds)."""
@@ -226,8 +340,10 @@ def knee(doc: dict, reference_steps: int = 64) -> dict | None:
         return None
     spreads = [max(p["fdSeeds"]) - min(p["fdSeeds"]) for p in points if len(p.get("fdSeeds", [])) > 1]
     margin = max(spreads) if spreads else 0.1 * mean_fd(ref)
+    knobs = S.ConfidenceKnobs.from_manifest(tuned)
     ok = sorted(p["steps"] for p in points if p["sampler"] == "pipeline" and p["order"] == "confidence"
-                and p["precision"] == "fp32" and p["confidence"] == tuned and mean_fd(p) + margin <= mean_fd(ref))
+                and p["precision"] == "fp32" and S.ConfidenceKnobs.from_manifest(p["confidence"]) == knobs.for_steps(p["steps"])
+                and mean_fd(p) + margin <= mean_fd(ref))
     return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": round(mean_fd(ref), 4)}
 
 
@@ -313,8 +429,23 @@ def main(argv=None) -> None:
     p.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads; 1 on a shared machine (OpenMP threads wait on each other when a core is taken)")
+    p.add_argument("--per-steps", type=int, nargs="+", metavar="S",
+                   help="tune the knobs per step count instead of the stages: a search at each S (e.g. 6 16), then "
+                        "every winner at each --sweep-steps count on --seeds seeds; prints the manifest's "
+                        "sampling.confidence with bySteps")
+    p.add_argument("--sweep-steps", type=int, nargs="+", default=[5, 6, 7, 8, 12, 16, 32])
+    p.add_argument("--seeds", type=int, default=3, help="--per-steps: seeds per finalist and per sweep point")
+    p.add_argument("--finalists", type=int, default=3, help="--per-steps: settings per search measured on --seeds seeds")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
+    frontier = args.frontier or args.pack / "frontier.json"
+    if args.per_steps:
+        knobs = run_per_steps(args.pack, args.data, args.classifier, args.out, frontier, args.samples, args.batch,
+                              args.per_steps, args.sweep_steps, args.seeds, args.finalists, args.tie, args.minutes)
+        if knobs is not None:
+            print(f"sampling.confidence: {json.dumps(knobs.to_manifest())}")
+            print(f"knee: {knee(json.loads(frontier.read_text()))}")
+        return
     tuned = run(args.pack, args.data, args.classifier, args.out, args.frontier or args.pack / "frontier.json",
                 args.samples, args.batch, args.search_steps, args.tie, args.minutes, set(args.stages))
     print(f"tuned knobs: {json.dumps(tuned.to_manifest())}")

@@ -144,3 +144,71 @@ def test_knee_is_the_fewest_steps_beating_the_reference_by_the_noise_margin():
     assert tune_schedule.knee(doc) == {"steps": 8, "margin": 1.0, "referenceFd": 5.5}
     doc["points"][1]["fd"] = 4.4
     assert tune_schedule.knee(doc)["steps"] == 4
+
+
+def test_by_steps_resolves_the_range_of_the_steps_a_job_runs():
+    k = S.ConfidenceKnobs.from_manifest({"schedule": "square", "noise": 3.0,
+                                         "bySteps": [{"minSteps": 12, "schedule": "cosine"}, {"minSteps": 32, "noise": 1.0}]})
+    assert k.for_steps(11) == S.ConfidenceKnobs(schedule="square", noise=3.0)
+    assert k.for_steps(12) == S.ConfidenceKnobs(schedule="cosine", noise=3.0)  # the base's noise: entries fill from the base
+    assert k.for_steps(64) == S.ConfidenceKnobs(schedule="square", noise=1.0)
+    assert S.ConfidenceKnobs.from_manifest(k.to_manifest()) == k
+    assert "bySteps" not in S.ConfidenceKnobs().to_manifest()  # old manifests and cache keys unchanged
+
+
+@pytest.mark.parametrize("entries", [[{"schedule": "cosine"}], [{"minSteps": 0}], [{"minSteps": 8}, {"minSteps": 8}],
+                                     [{"minSteps": 8, "bySteps": []}], [{"minSteps": 8, "schedule": "spiral"}]])
+def test_bad_by_steps_are_refused(entries):
+    with pytest.raises(ValueError):
+        S.ConfidenceKnobs.from_manifest({"bySteps": entries})
+
+
+def test_sampling_with_ranges_equals_sampling_with_the_ranges_knobs():
+    dn = _tiny_denoiser()
+    cubic = S.ConfidenceKnobs(schedule="cubic", noise=1.0)
+    ranged = S.ConfidenceKnobs(by_steps=((6, cubic),))
+    for steps, plain in ((6, cubic), (5, S.ConfidenceKnobs())):
+        a = S.sample_confidence(dn, 4, steps, 1.0, torch.Generator().manual_seed(5), knobs=ranged)
+        b = S.sample_confidence(dn, 4, steps, 1.0, torch.Generator().manual_seed(5), knobs=plain)
+        assert torch.equal(a, b)
+
+
+def test_per_steps_knobs_starts_a_range_where_another_candidate_wins():
+    class FakeEvaluator:
+        def __init__(self):
+            self.table = {("square", 6): 5.0, ("cosine", 6): 7.0, ("square", 8): 4.8, ("cosine", 8): 4.9,
+                          ("square", 16): 4.6, ("cosine", 16): 2.8}
+
+        def fd(self, sampler, order, steps, precision="fp32", knobs=None, seed=0):
+            return self.table[(knobs.schedule, steps)] + 0.01 * seed
+
+    square, cosine = S.ConfidenceKnobs(schedule="square"), S.ConfidenceKnobs()
+    knobs = tune_schedule.per_steps_knobs(FakeEvaluator(), [square, cosine], [6, 8, 16], seeds=2, tie=0.2, log=lambda *_: None)
+    assert knobs == S.ConfidenceKnobs(schedule="square", by_steps=((16, cosine),))  # 8: cosine not better by the tie
+
+
+def test_tune_schedule_per_steps_smoke(repo, tmp_path):
+    pack = repo / "tests" / "fixtures" / "tiny-pack"
+    rng = np.random.default_rng(0)
+    data = tmp_path / "data.npz"
+    arrays = {"train_x": rng.integers(0, 256, (40, 16, 16, 3), dtype=np.uint8),
+              "train_category": rng.integers(0, 2, 40), "held_x": rng.integers(0, 256, (12, 16, 16, 3), dtype=np.uint8),
+              "held_category": rng.integers(0, 2, 12), "categories": np.array(["a", "b"])}
+    np.savez(data, **arrays)
+    model, summary = train_classifier(arrays["train_x"], arrays["train_category"], arrays["held_x"],
+                                      arrays["held_category"], n_classes=2, epochs=1, batch=8, widths=(4, 8),
+                                      max_steps=2, log=lambda *_: None)
+    classifier = tmp_path / "classifier.pt"
+    save_classifier(classifier, model, summary, arrays["categories"])
+    frontier = tmp_path / "frontier.json"
+
+    knobs = tune_schedule.run_per_steps(pack, data, classifier, tmp_path / "tune", frontier, samples=4, batch=4,
+                                        search_steps=[2, 4], sweep=[2, 4], seeds=2, finalists=2, tie=0.0, minutes=10,
+                                        log=lambda *_: None)
+
+    doc = json.loads(frontier.read_text())
+    assert doc["tuned"] == knobs.to_manifest()
+    assert doc["search"] and all(p["order"] == "confidence" for p in doc["search"])
+    for p in doc["points"]:  # what the bench times: reference, or knobs some step count of the pack would sample with
+        if p["order"] == "confidence":
+            assert p["knobs"]

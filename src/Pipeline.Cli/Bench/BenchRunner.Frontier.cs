@@ -55,7 +55,7 @@ internal sealed partial class BenchRunner
             // The default is the point measured with the pack's own confidence knobs: a frontier holds the same order and steps
             // under other knobs too (the search's alternatives), whose FD is not what the default gives.
             var isDefault = variant == _primary && order == defaultOrder && point.Steps == defaultSteps
-                && FrontierKnobs.Match(point.Confidence, pack.Engine.Confidence);
+                && FrontierKnobs.Match(point.Confidence, pack.Engine.Confidence.ForSteps(point.Steps));
             EngineRun run;
             if (isDefault)
             {

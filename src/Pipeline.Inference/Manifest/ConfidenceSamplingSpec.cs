@@ -12,13 +12,19 @@ namespace Pipeline.Inference;
 /// <param name="Schedule">Masked fraction after each step: <c>cosine</c>, <c>linear</c>, <c>square</c> or <c>cubic</c>.</param>
 /// <param name="TemperatureStart">Multiplier of the job's temperature at the first step; above 0.</param>
 /// <param name="TemperatureEnd">Multiplier of the job's temperature at the last step (linear in between); above 0.</param>
+/// <param name="BySteps">
+/// Other knobs from a step count on: a job of S steps (the steps it runs, after its class's budget and any backlog
+/// lowering) uses the last entry whose <c>minSteps</c> is at most S, and these (the base) below the first. Entries
+/// ascend strictly in <c>minSteps</c>; a knob an entry leaves out is the base's.
+/// </param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ConfidenceSamplingSpec(
     double? Noise = null,
     string? NoiseAnneal = null,
     string? Schedule = null,
     double? TemperatureStart = null,
-    double? TemperatureEnd = null)
+    double? TemperatureEnd = null,
+    IReadOnlyList<ConfidenceStepRangeSpec>? BySteps = null)
 {
     /// <summary>The names <see cref="Schedule"/> accepts (Pipeline.Sampling's ConfidenceSchedule.ScheduleNames).</summary>
     public static IReadOnlyList<string> ScheduleNames { get; } = ["cosine", "linear", "square", "cubic"];
@@ -51,5 +57,59 @@ public sealed record ConfidenceSamplingSpec(
                 yield return $"{prefix}.{name} {t} must be a finite number above 0.";
             }
         }
+
+        var previous = 0;
+        for (var i = 0; i < (BySteps?.Count ?? 0); i++)
+        {
+            var entry = BySteps![i];
+            var at = $"{prefix}.bySteps[{i}]";
+            if (entry is null)
+            {
+                yield return $"{at} must be an object with minSteps and the knobs that differ from {prefix}.";
+                continue;
+            }
+
+            if (entry.MinSteps is not { } min || min < 1)
+            {
+                yield return $"{at}.minSteps must be given as a whole number of at least 1; got {entry.MinSteps?.ToString() ?? "none"}.";
+            }
+            else if (min <= previous)
+            {
+                yield return $"{at}.minSteps {min} must be above the previous entry's {previous}: list the ranges in ascending minSteps, each once.";
+            }
+            else
+            {
+                previous = min;
+            }
+
+            foreach (var problem in entry.Knobs.Problems(at))
+            {
+                yield return problem;
+            }
+        }
     }
+
+    /// <summary>This spec's knobs with <paramref name="entry"/>'s over them (what a job in that range samples with).</summary>
+    public ConfidenceSamplingSpec Over(ConfidenceStepRangeSpec entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new ConfidenceSamplingSpec(entry.Noise ?? Noise, entry.NoiseAnneal ?? NoiseAnneal, entry.Schedule ?? Schedule,
+            entry.TemperatureStart ?? TemperatureStart, entry.TemperatureEnd ?? TemperatureEnd);
+    }
+}
+
+/// <summary>One <c>sampling.confidence.bySteps</c> entry: the knobs of jobs of <paramref name="MinSteps"/> steps or more.</summary>
+/// <param name="MinSteps">The fewest steps the entry applies to (up to the next entry's); at least 1; required.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ConfidenceStepRangeSpec(
+    int? MinSteps = null,
+    double? Noise = null,
+    string? NoiseAnneal = null,
+    string? Schedule = null,
+    double? TemperatureStart = null,
+    double? TemperatureEnd = null)
+{
+    /// <summary>The entry's own knobs (no ranges), for their checks.</summary>
+    [JsonIgnore]
+    public ConfidenceSamplingSpec Knobs => new(Noise, NoiseAnneal, Schedule, TemperatureStart, TemperatureEnd);
 }

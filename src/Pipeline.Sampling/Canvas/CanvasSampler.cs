@@ -24,6 +24,7 @@ namespace Pipeline.Sampling.Canvas;
 public sealed class CanvasSampler
 {
     private readonly SamplerSettings _settings;
+    private readonly ConfidenceSchedule _confidence; // the knobs of the steps this job runs (Confidence.ForSteps)
     private readonly CanvasWindows _windows;
     private readonly int _codebookSize;
     private readonly ulong _seed;
@@ -54,6 +55,7 @@ public sealed class CanvasSampler
         }
 
         (_settings, _windows, _codebookSize, _seed) = (settings, windows, codebookSize, unchecked((ulong)seed));
+        _confidence = settings.Confidence.ForSteps(settings.Steps);
         _tokens = initialTokens.ToArray();
         foreach (var id in _tokens)
         {
@@ -110,7 +112,7 @@ public sealed class CanvasSampler
             UnmaskOrder.Reference => MaskedPositions.Reference(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.ExactK => MaskedPositions.ExactK(_tokens, _codebookSize, t, _random, _positions),
             UnmaskOrder.Confidence => Math.Max(0,
-                RemainingMasked - _settings.Confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
+                RemainingMasked - _confidence.MaskedAfter(InitialMasked, CompletedSteps, Steps)),
             _ => throw new InvalidOperationException($"unknown unmask order {_settings.Order}"),
         };
 
@@ -222,8 +224,8 @@ public sealed class CanvasSampler
     private void CommitMostConfident(int t)
     {
         // The pack's confidence knobs, as TokenSampler applies them: step index s = S − t.
-        var noiseScale = _settings.Confidence.NoiseScale(Steps - t, Steps);
-        var temperature = (float)(_settings.Temperature * _settings.Confidence.TemperatureMultiplier(Steps - t, Steps));
+        var noiseScale = _confidence.NoiseScale(Steps - t, Steps);
+        var temperature = (float)(_settings.Temperature * _confidence.TemperatureMultiplier(Steps - t, Steps));
         var candidates = new long[_targets];
         var scores = new double[_targets];
         for (var c = 0; c < _targets; c++)
