@@ -66,10 +66,11 @@ public sealed class EngineOptions
     /// <summary>
     /// Decode finished jobs off the loop thread (docs/architecture.md §4): the batched VQGAN decode, compositing, PNG and
     /// result of the jobs that finished in one iteration run on the pack's finisher thread while the loop goes on with the
-    /// next iteration's forward. Same tokens and bytes either way; false runs them in series on the loop, as before.
-    /// Default true (measured faster on 2 cores: README, Benchmarks).
+    /// next iteration's forward. Same tokens and bytes either way; false runs them in series on the loop. Default false:
+    /// on a shared 2-core host it measured no faster (README, Benchmarks; `pipeline bench` prints both side by side) —
+    /// the decoder's threads take cores from the forward's; turn it on where the bench shows it pays (more cores).
     /// </summary>
-    public bool OverlapDecode { get; set; } = true;
+    public bool OverlapDecode { get; set; }
 
     /// <summary>
     /// With <see cref="OverlapDecode"/>: decode batches handed to the finisher and not yet finished (the one it is

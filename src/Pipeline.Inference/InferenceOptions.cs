@@ -54,15 +54,15 @@ public sealed record InferenceOptions
     /// <summary>
     /// Intra-op threads of the VQGAN decoder's session (CPU); 0 = as <see cref="IntraOpThreads"/>. With the engine's
     /// overlapped decode (EngineOptions.OverlapDecode) the decoder runs at the same time as the denoiser's forward, each
-    /// with its own thread pool; a decoder with every core then fights the forward for them. Default 1 (measured on
-    /// 2 cores: README, Benchmarks).
+    /// with its own thread pool; a decoder with every core then fights the forward for them (1 is the overlap's layout
+    /// that `pipeline bench` measures). Default 0.
     /// </summary>
     [Range(0, 1024)]
-    public int DecoderIntraOpThreads { get; init; } = 1;
+    public int DecoderIntraOpThreads { get; init; }
 
     /// <summary>
     /// <see cref="AllowSpinning"/> for the decoder's session alone; null = as <see cref="AllowSpinning"/>. A decoder pool
-    /// that spins between its operators takes cores from the forward it overlaps. Default false.
+    /// that spins between its operators takes cores from the forward it overlaps. Default null.
     /// </summary>
-    public bool? DecoderAllowSpinning { get; init; } = false;
+    public bool? DecoderAllowSpinning { get; init; }
 }

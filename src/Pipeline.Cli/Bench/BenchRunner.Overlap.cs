@@ -27,12 +27,12 @@ internal sealed partial class BenchRunner
         var threads = session.Settings.Threads;
         OverlapLayout[] layouts =
         [
-            // The layout before the overlap: the decoder on every thread, spinning as the other sessions do, in series.
+            // The defaults: in series, the decoder on every thread, spinning as the other sessions do (the CLI's; ONNX Runtime's).
             new("in series, decoder on all threads", false, threads, null, null),
-            new("in series, decoder 1 thread, not spinning", false, 1, false, null),
+            // The worker's default: no pool spins.
+            new("in series, no session spinning", false, threads, null, false),
             new("overlapped, decoder on all threads", true, threads, null, null),
-            new("overlapped, decoder 1 thread", true, 1, null, null),
-            new("overlapped, decoder 1 thread, not spinning (default)", true, 1, false, null),
+            new("overlapped, decoder 1 thread, not spinning", true, 1, false, null),
             new("overlapped, decoder 1 thread, no session spinning", true, 1, false, false),
         ];
         var inference = session.Settings.Inference;

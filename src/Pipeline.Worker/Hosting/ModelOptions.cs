@@ -56,15 +56,15 @@ public sealed class ModelOptions
     public bool AllowSpinning { get; set; }
 
     /// <summary>
-    /// ONNX Runtime threads of the VQGAN decoder's session; 0 = <see cref="IntraOpThreads"/>. Default 1: the decode
-    /// overlaps the next forward (<c>Pipeline:Engine:OverlapDecode</c>), and a one-thread decoder leaves the forward its
+    /// ONNX Runtime threads of the VQGAN decoder's session; 0 = <see cref="IntraOpThreads"/>. Default 0. With
+    /// <c>Pipeline:Engine:OverlapDecode</c> the decode runs beside the next forward, and 1 leaves the forward the other
     /// cores (<see cref="InferenceOptions.DecoderIntraOpThreads"/>).
     /// </summary>
     [Range(0, 1024)]
-    public int DecoderIntraOpThreads { get; set; } = 1;
+    public int DecoderIntraOpThreads { get; set; }
 
-    /// <summary>Let the decoder's pool spin while idle; unset = <see cref="AllowSpinning"/>. Default false (<see cref="InferenceOptions.DecoderAllowSpinning"/>).</summary>
-    public bool? DecoderAllowSpinning { get; set; } = false;
+    /// <summary>Let the decoder's pool spin while idle; unset = <see cref="AllowSpinning"/> (the default; <see cref="InferenceOptions.DecoderAllowSpinning"/>).</summary>
+    public bool? DecoderAllowSpinning { get; set; }
 
     /// <summary>
     /// Run the denoiser through an IOBinding on CPU too (<see cref="InferenceOptions.CpuIoBinding"/>). Default false: on
