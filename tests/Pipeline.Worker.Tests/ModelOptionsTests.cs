@@ -59,7 +59,7 @@ public class ModelOptionsTests
             InterOpThreads = 4,
             DenoiserSessions = 2,
             DenoiserPrecision = DenoiserPrecision.Int8,
-            AllowSpinning = false, // the worker's default, and not InferenceOptions' default
+            AllowSpinning = true, // not the default (false in the worker and in InferenceOptions)
             DecoderIntraOpThreads = 2,
             DecoderAllowSpinning = true,
             CpuIoBinding = true,

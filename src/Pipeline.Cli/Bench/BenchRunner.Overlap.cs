@@ -27,13 +27,13 @@ internal sealed partial class BenchRunner
         var threads = session.Settings.Threads;
         OverlapLayout[] layouts =
         [
-            // The defaults: in series, the decoder on every thread, spinning as the other sessions do (the CLI's; ONNX Runtime's).
-            new("in series, decoder on all threads", false, threads, null, null),
-            // The worker's default: no pool spins.
-            new("in series, no session spinning", false, threads, null, false),
+            // The defaults (CLI and worker alike): in series, the decoder on the sessions' threads, no pool spinning.
+            new("in series, no pool spinning (the default)", false, threads, null, null),
+            // ONNX Runtime's own default: every pool spins while idle.
+            new("in series, pools spinning", false, threads, null, true),
             new("overlapped, decoder on all threads", true, threads, null, null),
-            new("overlapped, decoder 1 thread, not spinning", true, 1, false, null),
-            new("overlapped, decoder 1 thread, no session spinning", true, 1, false, false),
+            new("overlapped, decoder 1 thread", true, 1, null, null),
+            new("overlapped, decoder 1 thread, pools spinning", true, 1, null, true),
         ];
         var inference = session.Settings.Inference;
         var packs = new List<ModelPack>();
@@ -81,7 +81,7 @@ internal sealed partial class BenchRunner
         var table = NewTable(
             string.Create(CultureInfo.InvariantCulture,
                 $"Decode in series vs overlapped with the next forward, and the decoder's threads ({_primary.Label} denoiser; pack default, {plan.FrontierJobs} images end to end, max batch {plan.FrontierBatch}; best of {rounds} alternating rounds)"),
-            "layout", "images / s", "vs in series (all threads)", "decode ms / image", "loop waited ms / image");
+            "layout", "images / s", "vs the default", "decode ms / image", "loop waited ms / image");
         var serial = plan.FrontierJobs / best[0]!.Wall.TotalSeconds;
         for (var i = 0; i < layouts.Length; i++)
         {
