@@ -48,7 +48,7 @@ public sealed record InferenceOptions
     /// serves a broker, a database and HTTP, the spinning threads take the CPU that work needs (a profile of the queue
     /// worker on 2 cores found 28% of its CPU in the pools' spin loops). Every session has its own pool, so a pack's
     /// three sessions spin three pools. Default false, in the CLI as in the worker: `pipeline bench`'s layout table
-    /// measured the pack default 1.14× faster end to end without spinning on a quiet 2-core CPU (README, Benchmarks),
+    /// measured the pack default 1.12–1.14× faster (two runs) end to end without spinning on a quiet 2-core CPU (README, Benchmarks),
     /// the loop's own thread and the decoder's pool being what spinning pools take cores from. Turn it on for a host
     /// with cores to spare after measuring it there.
     /// </summary>

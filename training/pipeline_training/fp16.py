@@ -38,7 +38,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from .export import OPSET, check_graph, graph_io, sha256_file
-from .quantize import INT8_KEY, parity, tolerances
+from .quantize import INT8_KEY, checked_fp32_denoiser, parity, tolerances
 
 FP16_FILE = "denoiser.fp16.onnx"
 FP16_KEY = "denoiserFp16"
@@ -139,14 +139,8 @@ def add_fp16_denoiser(pack_dir: Path, log=print) -> dict:
     from .golden import read_golden
 
     pack_dir = Path(pack_dir)
-    manifest_path = pack_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
+    manifest_path, manifest, fp32_path = checked_fp32_denoiser(pack_dir, FP16_FILE, "convert")
     fp32 = manifest["graphs"]["denoiser"]
-    fp32_path = pack_dir / fp32["file"]
-    if sha256_file(fp32_path) != fp32["sha256"]:
-        raise ValueError(f"{fp32_path}: SHA-256 differs from the manifest; refusing to convert another graph")
-    if fp32["file"] == FP16_FILE:
-        raise ValueError(f"the fp32 denoiser is itself called {FP16_FILE}")
     fp16_model = convert_model(onnx.load(str(fp32_path)))
     fp16_path = pack_dir / FP16_FILE
     onnx.save(fp16_model, str(fp16_path))

@@ -298,20 +298,28 @@ def tolerances(measured: dict) -> dict:
     }
 
 
+
+def checked_fp32_denoiser(pack_dir: Path, variant_file: str, verb: str) -> tuple[Path, dict, Path]:
+    """The pack's manifest path, manifest and fp32 denoiser path, once the graph matches the manifest's SHA-256 and is
+    not itself named like the variant about to be written from it (`verb` says what would be done to it)."""
+    manifest_path = pack_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    fp32 = manifest["graphs"]["denoiser"]
+    fp32_path = pack_dir / fp32["file"]
+    if sha256_file(fp32_path) != fp32["sha256"]:
+        raise ValueError(f"{fp32_path}: SHA-256 differs from the manifest; refusing to {verb} another graph")
+    if fp32["file"] == variant_file:
+        raise ValueError(f"the fp32 denoiser is itself called {variant_file}")
+    return manifest_path, manifest, fp32_path
+
 def add_int8_denoiser(pack_dir: Path, activations: str = "per-row", fold_bias: bool = True, log=print) -> dict:
     """Writes <pack>/denoiser.int8.onnx and adds graphs.denoiserInt8 to the manifest (replacing an earlier one).
     Returns the manifest entry; its `weights` lists the per-tensor weight errors (not written to the manifest)."""
     from .golden import read_golden
 
     pack_dir = Path(pack_dir)
-    manifest_path = pack_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
+    manifest_path, manifest, fp32_path = checked_fp32_denoiser(pack_dir, INT8_FILE, "quantize")
     fp32 = manifest["graphs"]["denoiser"]
-    fp32_path = pack_dir / fp32["file"]
-    if sha256_file(fp32_path) != fp32["sha256"]:
-        raise ValueError(f"{fp32_path}: SHA-256 differs from the manifest; refusing to quantize another graph")
-    if fp32["file"] == INT8_FILE:
-        raise ValueError(f"the fp32 denoiser is itself called {INT8_FILE}")
     model = onnx.load(str(fp32_path))
     int8_model, reports = quantize_model(model, activations, fold_bias)
     int8_path = pack_dir / INT8_FILE

@@ -324,9 +324,11 @@ def write_frontier(ev: Evaluator, path: Path, tuned: S.ConfidenceKnobs | None,
 
 def knee(doc: dict, reference_steps: int = 64) -> dict | None:
     """The fewest steps at which the tuned confidence knobs (fp32; those bySteps gives at that step count) are no worse than the reference order at
-    `reference_steps`, with a margin for FD noise: FD(tuned, S) + margin <= FD(reference), each FD the mean over the
-    seeds measured (fdSeeds) and the margin the largest seed-to-seed spread measured at any point (10% of the
-    reference's FD when no point has two seeds)."""
+    `reference_steps`, allowing for FD noise. When both were measured on two or more seeds (fdSeeds): every seed of
+    the candidate at or below every seed of the reference (their ranges do not overlap). Otherwise, with a margin:
+    FD(tuned, S) + margin <= FD(reference), each FD the mean over the seeds measured and the margin the largest
+    seed-to-seed spread measured at any point (10% of the reference's FD when no point has two seeds). The margin rule
+    alone penalised a well-measured point by the noisiest point anywhere (its spread grows with every seed added)."""
     points = doc["points"]
 
     def mean_fd(p):
@@ -341,9 +343,15 @@ def knee(doc: dict, reference_steps: int = 64) -> dict | None:
     spreads = [max(p["fdSeeds"]) - min(p["fdSeeds"]) for p in points if len(p.get("fdSeeds", [])) > 1]
     margin = max(spreads) if spreads else 0.1 * mean_fd(ref)
     knobs = S.ConfidenceKnobs.from_manifest(tuned)
+
+    def no_worse(p):
+        if len(p.get("fdSeeds", [])) > 1 and len(ref.get("fdSeeds", [])) > 1:
+            return max(p["fdSeeds"]) <= min(ref["fdSeeds"])
+        return mean_fd(p) + margin <= mean_fd(ref)
+
     ok = sorted(p["steps"] for p in points if p["sampler"] == "pipeline" and p["order"] == "confidence"
                 and p["precision"] == "fp32" and S.ConfidenceKnobs.from_manifest(p["confidence"]) == knobs.for_steps(p["steps"])
-                and mean_fd(p) + margin <= mean_fd(ref))
+                and no_worse(p))
     return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": round(mean_fd(ref), 4)}
 
 

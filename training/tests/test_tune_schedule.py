@@ -146,6 +146,19 @@ def test_knee_is_the_fewest_steps_beating_the_reference_by_the_noise_margin():
     assert tune_schedule.knee(doc)["steps"] == 4
 
 
+def test_knee_compares_seed_ranges_when_both_have_seeds():
+    tuned = {"schedule": "square"}
+    ref = {"sampler": "reference", "order": "reference", "steps": 64, "precision": "fp32", "fd": 5.9, "fdSeeds": [5.9, 7.2]}
+    eight = {"sampler": "pipeline", "order": "confidence", "precision": "fp32", "confidence": tuned, "steps": 8,
+             "fd": 4.6, "fdSeeds": [4.6, 5.1]}
+    noisy = {"sampler": "pipeline", "order": "confidence", "precision": "fp32", "confidence": tuned, "steps": 16,
+             "fd": 1.0, "fdSeeds": [1.0, 4.0]}  # a spread of 3.0 elsewhere must not disqualify 8 steps
+    doc = {"tuned": tuned, "points": [ref, eight, noisy]}
+    assert tune_schedule.knee(doc)["steps"] == 8
+    eight["fdSeeds"] = [4.6, 6.0]  # overlaps the reference's 5.9: not shown to be no worse
+    assert tune_schedule.knee(doc)["steps"] == 16
+
+
 def test_by_steps_resolves_the_range_of_the_steps_a_job_runs():
     k = S.ConfidenceKnobs.from_manifest({"schedule": "square", "noise": 3.0,
                                          "bySteps": [{"minSteps": 12, "schedule": "cosine"}, {"minSteps": 32, "noise": 1.0}]})
