@@ -71,6 +71,22 @@ internal sealed partial class BenchRunner
             measured.Add((point, plan.FrontierJobs / run.Wall.TotalSeconds, isDefault ? "the pack's default" : string.Empty));
         }
 
+        // The default once more, last: a slow spell on a shared machine while it ran first (seen: 14 images/s there, 24 in
+        // the layout table of the same run) must not set the headline. Its best run counts, as each reference point's does.
+        status("engine at the pack's default settings, again");
+        var again = await RunEngineAsync(_primary, plan.FrontierJobs, steps: null, plan.FrontierBatch, order: null, plan.FrontierRepeats, cancellationToken)
+            .ConfigureAwait(false);
+        if (again.Wall < defaultRun.Wall)
+        {
+            defaultRun = again;
+            var rate = plan.FrontierJobs / again.Wall.TotalSeconds;
+            var index = measured.FindIndex(m => m.Note == "the pack's default");
+            if (index >= 0)
+            {
+                measured[index] = measured[index] with { Rate = rate };
+            }
+        }
+
         if (measured.Count > 0)
         {
             FrontierTable(frontier!, measured);
