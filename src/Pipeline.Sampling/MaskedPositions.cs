@@ -7,6 +7,30 @@ namespace Pipeline.Sampling;
 /// </summary>
 internal static class MaskedPositions
 {
+    /// <summary>
+    /// How many of a sampler's initial <paramref name="tokens"/> are MASK (= <paramref name="codebookSize"/>), after
+    /// checking that every id is in 0..codebookSize.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is out of range (named as <paramref name="paramName"/>).</exception>
+    public static int CountChecked(ReadOnlySpan<long> tokens, int codebookSize, string paramName)
+    {
+        var masked = 0;
+        foreach (var id in tokens)
+        {
+            if (id < 0 || id > codebookSize)
+            {
+                throw new ArgumentException($"token ids must be in 0..{codebookSize}; got {id}", paramName);
+            }
+
+            if (id == codebookSize)
+            {
+                masked++;
+            }
+        }
+
+        return masked;
+    }
+
     /// <summary>Every position of <paramref name="tokens"/> holding <paramref name="maskId"/>.</summary>
     public static int Collect(ReadOnlySpan<long> tokens, long maskId, Span<int> positions)
     {

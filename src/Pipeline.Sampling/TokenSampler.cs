@@ -41,19 +41,7 @@ public sealed class TokenSampler
         _codebookSize = codebookSize;
         _seed = unchecked((ulong)seed);
         _tokens = initialTokens.ToArray();
-        foreach (var id in _tokens)
-        {
-            if (id < 0 || id > codebookSize)
-            {
-                throw new ArgumentException($"token ids must be in 0..{codebookSize}; got {id}", nameof(initialTokens));
-            }
-
-            if (id == codebookSize)
-            {
-                InitialMasked++;
-            }
-        }
-
+        InitialMasked = MaskedPositions.CountChecked(_tokens, codebookSize, nameof(initialTokens));
         RemainingMasked = InitialMasked;
         _positions = new int[_tokens.Length];
         _scratch = new float[codebookSize];

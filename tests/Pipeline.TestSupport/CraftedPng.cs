@@ -44,23 +44,7 @@ public static class CraftedPng
         stream.Write(number);
         var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
         stream.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typeAndData));
+        BinaryPrimitives.WriteUInt32BigEndian(number, Corpus.PngCrc.Compute(typeAndData));
         stream.Write(number);
-    }
-
-    // The PNG CRC (ISO 3309, polynomial 0xEDB88320, reflected).
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

@@ -76,8 +76,8 @@ def test_pack_denoiser_matches_golden_logits(repo):
     assert pack_models.golden_max_diff(pack, pack_models.load_denoiser(pack, "int8")) < 1.0
 
 
-def test_tune_schedule_smoke_writes_frontier_and_resumes(repo, tmp_path):
-    pack = repo / "tests" / "fixtures" / "tiny-pack"
+def tiny_data_and_classifier(tmp_path):
+    """A random 16x16 data set and a classifier trained two steps on it: enough for the tuner's smoke runs."""
     rng = np.random.default_rng(0)
     data = tmp_path / "data.npz"
     arrays = {"train_x": rng.integers(0, 256, (40, 16, 16, 3), dtype=np.uint8),
@@ -89,6 +89,12 @@ def test_tune_schedule_smoke_writes_frontier_and_resumes(repo, tmp_path):
                                       max_steps=2, log=lambda *_: None)
     classifier = tmp_path / "classifier.pt"
     save_classifier(classifier, model, summary, arrays["categories"])
+    return data, classifier
+
+
+def test_tune_schedule_smoke_writes_frontier_and_resumes(repo, tmp_path):
+    pack = repo / "tests" / "fixtures" / "tiny-pack"
+    data, classifier = tiny_data_and_classifier(tmp_path)
     frontier = tmp_path / "frontier.json"
     kw = dict(pack=pack, data=data, classifier=classifier, out=tmp_path / "tune", frontier=frontier, samples=4, batch=4,
               search_steps=4, tie=0.0, minutes=10, stages={"anchors", "search"}, log=lambda *_: None)
@@ -202,17 +208,7 @@ def test_per_steps_knobs_starts_a_range_where_another_candidate_wins():
 
 def test_tune_schedule_per_steps_smoke(repo, tmp_path):
     pack = repo / "tests" / "fixtures" / "tiny-pack"
-    rng = np.random.default_rng(0)
-    data = tmp_path / "data.npz"
-    arrays = {"train_x": rng.integers(0, 256, (40, 16, 16, 3), dtype=np.uint8),
-              "train_category": rng.integers(0, 2, 40), "held_x": rng.integers(0, 256, (12, 16, 16, 3), dtype=np.uint8),
-              "held_category": rng.integers(0, 2, 12), "categories": np.array(["a", "b"])}
-    np.savez(data, **arrays)
-    model, summary = train_classifier(arrays["train_x"], arrays["train_category"], arrays["held_x"],
-                                      arrays["held_category"], n_classes=2, epochs=1, batch=8, widths=(4, 8),
-                                      max_steps=2, log=lambda *_: None)
-    classifier = tmp_path / "classifier.pt"
-    save_classifier(classifier, model, summary, arrays["categories"])
+    data, classifier = tiny_data_and_classifier(tmp_path)
     frontier = tmp_path / "frontier.json"
 
     knobs = tune_schedule.run_per_steps(pack, data, classifier, tmp_path / "tune", frontier, samples=4, batch=4,

@@ -46,7 +46,7 @@ internal static class PngCheck
             }
 
             var body = data.AsSpan(pos + 8, (int)length);
-            if (Crc32.Compute(data.AsSpan(pos + 4, 4 + (int)length)) != BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos + 8 + (int)length)))
+            if (System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(pos + 4, 4 + (int)length)) != BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos + 8 + (int)length)))
             {
                 throw context.Inconsistent($"the checksum of its {name} chunk does not match the chunk's data");
             }

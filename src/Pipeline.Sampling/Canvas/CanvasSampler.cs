@@ -57,19 +57,7 @@ public sealed class CanvasSampler
         (_settings, _windows, _codebookSize, _seed) = (settings, windows, codebookSize, unchecked((ulong)seed));
         _confidence = settings.Confidence.ForSteps(settings.Steps);
         _tokens = initialTokens.ToArray();
-        foreach (var id in _tokens)
-        {
-            if (id < 0 || id > codebookSize)
-            {
-                throw new ArgumentException($"token ids must be in 0..{codebookSize}; got {id}", nameof(initialTokens));
-            }
-
-            if (id == codebookSize)
-            {
-                InitialMasked++;
-            }
-        }
-
+        InitialMasked = MaskedPositions.CountChecked(_tokens, codebookSize, nameof(initialTokens));
         RemainingMasked = InitialMasked;
         _positions = new int[_tokens.Length];
         _slotOf = new int[_tokens.Length];
