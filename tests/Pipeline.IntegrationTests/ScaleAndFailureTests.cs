@@ -40,14 +40,22 @@ public sealed class ScaleAndFailureTests
         };
         var ids = await SubmitQueuedAsync(pipeline, "kill", 120);
 
-        // The victim alone first: once it has finished a couple, its slots and prefetch hold running, unacknowledged jobs
-        // (tiny-pack jobs are quick: a second worker consuming alongside could drain the backlog before the kill).
+        // The victim alone first, killed while it holds running jobs and a backlog it cannot finish in the moment the kill
+        // takes: a kill just after its last running job ended would leave nothing to redeliver. Tiny-pack jobs are quick (a
+        // quiet CI machine drained all 120 between two 500 ms polls once), so the state is polled every 10 ms.
         var victim = await pipeline.StartWorkerProcessAsync("victim", slow);
-        // One running job is enough to kill mid-batch (its prefetch holds more); waiting for two could miss the moment on a quiet
-        // machine, where the victim drains quick tiny-pack jobs between two polls (seen once in CI).
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 2 && await CountAsync(pipeline, "running") >= 1, Deadline,
-            () => "2 jobs done and 1 running before the kill");
+        var beforeKill = new Dictionary<string, int>();
+        await Poll.UntilAsync(async () =>
+            {
+                beforeKill = await CountByStatusAsync(pipeline);
+                return beforeKill.GetValueOrDefault("succeeded") >= 2 && beforeKill.GetValueOrDefault("running") >= 1
+                    && beforeKill.GetValueOrDefault("queued") >= 16 ? beforeKill : null;
+            }, Deadline, () => $"2 jobs done, 1 running and 16 queued before the kill; last seen {Describe(beforeKill)}",
+            TimeSpan.FromMilliseconds(10));
         victim.Kill();
+        var atKill = await CountByStatusAsync(pipeline);
+        Assert.True(atKill.GetValueOrDefault("running") >= 1,
+            $"the victim held no running job when killed: {Describe(atKill)} (just before: {Describe(beforeKill)})");
         var survivor = await pipeline.StartWorkerProcessAsync("survivor", slow);
 
         var jobs = await pipeline.Client.WaitForAllAsync(ids, Deadline);
@@ -55,7 +63,7 @@ public sealed class ScaleAndFailureTests
         Assert.All(jobs.Values, job => Assert.Equal("succeeded", Status(job)));
         var attempts = jobs.Values.GroupBy(job => job["attempts"]!.GetValue<int>()).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(attempts.Keys.Any(a => a >= 2),
-            $"no job was redelivered; attempts: {string.Join(", ", attempts.Select(a => $"{a.Key}x{a.Value}"))}; victim log {victim.LogPath}");
+            $"no job was redelivered; attempts: {string.Join(", ", attempts.Select(a => $"{a.Key}x{a.Value}"))}; at the kill {Describe(atKill)}; victim log {victim.LogPath}");
         await AssertResultsMatchRecordsAsync(pipeline, jobs);
         Assert.False(survivor.HasExited);
 
@@ -202,6 +210,24 @@ public sealed class ScaleAndFailureTests
             Assert.Equal(0x89, png[0]);
         }
     }
+
+    private static async Task<Dictionary<string, int>> CountByStatusAsync(TestPipeline pipeline)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT status, count(*) FROM \"{pipeline.Schema}\".jobs GROUP BY status", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)] = Convert.ToInt32(reader.GetInt64(1));
+        }
+
+        return counts;
+    }
+
+    private static string Describe(Dictionary<string, int> counts) =>
+        counts.Count == 0 ? "no jobs" : string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
 
     private static async Task<int> CountAsync(TestPipeline pipeline, string status)
     {

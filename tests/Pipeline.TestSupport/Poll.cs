@@ -21,13 +21,21 @@ public static class Poll
     /// <see cref="TimeoutException"/> after <paramref name="timeout"/> with <paramref name="describe"/>'s text, which
     /// is built only then, so that it can report the state at the deadline.
     /// </summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> describe)
+    public static Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> describe)
+        where T : class => UntilAsync(probe, timeout, describe, LongestInterval);
+
+    /// <summary>
+    /// As above, backing off no further than <paramref name="longestInterval"/>: for a condition that holds only for a
+    /// moment (a state the system passes through quickly), which a 500 ms interval could step over.
+    /// </summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> describe, TimeSpan longestInterval)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(describe);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(longestInterval, TimeSpan.Zero);
         var deadline = DateTime.UtcNow + timeout;
-        var interval = FirstInterval;
+        var interval = FirstInterval < longestInterval ? FirstInterval : longestInterval;
         while (true)
         {
             if (await probe().ConfigureAwait(false) is { } value)
@@ -42,7 +50,7 @@ public static class Poll
             }
 
             await Task.Delay(interval).ConfigureAwait(false);
-            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, LongestInterval.Ticks));
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, longestInterval.Ticks));
         }
     }
 
