@@ -59,6 +59,24 @@ public sealed class PackAndBenchTests
     }
 
     [Fact]
+    public async Task PackList_SameNameInTwoFolders_LaterOneShownAsShadowed()
+    {
+        var root = Cli.TempDirectory();
+        foreach (var folder in new[] { "a-first", "b-second" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, folder));
+            File.Copy(Path.Combine(Cli.TinyPack, "manifest.json"), Path.Combine(root, folder, "manifest.json"));
+        }
+
+        var run = await Cli.RunAsync("pack", "list", "--models", root);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // The registry serves the first folder's pack; the second is listed as not served, once.
+        Assert.Equal(2, run.Out.Split("shadowed").Length);
+        Assert.Contains("not served", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchQuick_TinyPack_PrintsEveryTable()
     {
         var run = await Cli.RunAsync("bench", "--quick", "--models", Cli.Fixtures, "--model", "tiny-test", "--provider", "cpu");

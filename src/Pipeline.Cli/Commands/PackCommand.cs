@@ -34,6 +34,8 @@ internal static class PackCommand
                 var table = new Table().Border(TableBorder.Simple)
                     .AddColumns("name", "version", "image", "tokens", "codebook", "denoiser", "steps (min/default/max)", "folder");
                 var rows = 0;
+                // A name found again in a later folder is not served (the registry takes the first); said so, not listed as a peer.
+                var servedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var (folder, manifest, error) in Discover(session.SearchDirectories))
                 {
                     rows++;
@@ -45,6 +47,13 @@ internal static class PackCommand
 
                     var s = manifest.Sampling;
                     var name = manifest.Name == session.Packs.DefaultName ? $"{manifest.Name} (default)" : manifest.Name;
+                    var where = folder;
+                    if (!servedFrom.TryAdd(manifest.Name, folder))
+                    {
+                        name = $"{manifest.Name} (shadowed)";
+                        where = $"{folder} (not served: {servedFrom[manifest.Name]} comes first)";
+                    }
+
                     table.AddRow(
                         Markup.Escape(name),
                         Markup.Escape(manifest.Version),
@@ -53,7 +62,7 @@ internal static class PackCommand
                         manifest.CodebookSize.ToString(CultureInfo.InvariantCulture),
                         Denoisers(manifest.Graphs),
                         $"{s?.MinSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.DefaultSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}/{s?.MaxSteps?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
-                        Markup.Escape(folder));
+                        Markup.Escape(where));
                 }
 
                 if (rows == 0)
