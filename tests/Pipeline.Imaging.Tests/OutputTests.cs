@@ -12,6 +12,20 @@ public class OutputTests
         Assert.Equal(image.Rgb, back.Rgb);
     }
 
+    [Theory]
+    [InlineData(1023, 1024)] // just below the fast-compression threshold
+    [InlineData(1024, 1024)] // at it: compressed at a faster level, still lossless
+    public void PngWriter_Encode_LargeImage_DecodesBackToTheSamePixels(int width, int height)
+    {
+        Assert.Equal(1024 * 1024, PngWriter.FastCompressionFromPixels);
+        var image = TestImages.Gradient(width, height);
+
+        var back = ImageReader.Read(PngWriter.Encode(image));
+
+        Assert.Equal((width, height), (back.Width, back.Height));
+        Assert.Equal(image.Rgb, back.Rgb);
+    }
+
     [Fact]
     public void ContactSheet_Compose_PlacesImagesInAPaddedGrid()
     {
