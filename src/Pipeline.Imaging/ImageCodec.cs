@@ -79,6 +79,33 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
             + "Give a mask of the source image's size (white = regenerate) or of the model's size.");
     }
 
+    /// <summary>
+    /// Why a mask whose set pixels lie in <paramref name="maskBounds"/> (source pixels) cannot be inpainted in one job at
+    /// any of <paramref name="modelSizes"/> — it spans more than one work region holds (<see cref="WorkRegion"/>) — in
+    /// the words <see cref="DecodeMask"/> would use; null when some model size holds it (or none is given).
+    /// </summary>
+    /// <param name="what">How the message names the mask ("mask", "mask rectangles").</param>
+    public static ImageInputException? MaskSpreadRefusal(PixelRect maskBounds, (int Width, int Height) source,
+        IReadOnlyCollection<(int Width, int Height)> modelSizes, string what)
+    {
+        ArgumentNullException.ThrowIfNull(modelSizes);
+        ImageInputException? refusal = null;
+        foreach (var model in modelSizes)
+        {
+            try
+            {
+                WorkRegion.Around(maskBounds, source.Width, source.Height, model.Width, model.Height);
+                return null;
+            }
+            catch (ImageInputException e)
+            {
+                refusal ??= new ImageInputException(e.Code, $"{what}: {e.Message}", e);
+            }
+        }
+
+        return refusal;
+    }
+
     public MaskedSource DecodeMask(ReadOnlyMemory<byte> maskImage, FittedImage source)
     {
         ArgumentNullException.ThrowIfNull(source);

@@ -67,18 +67,7 @@ public sealed class PixelMask
         var values = new bool[checked(width * height)];
         foreach (var r in rectangles)
         {
-            if (r.Width <= 0 || r.Height <= 0)
-            {
-                throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} has no area.");
-            }
-
-            int x0 = Math.Max(0, r.X), y0 = Math.Max(0, r.Y);
-            int x1 = (int)Math.Min(width, (long)r.X + r.Width), y1 = (int)Math.Min(height, (long)r.Y + r.Height);
-            if (x0 >= x1 || y0 >= y1)
-            {
-                throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} lies outside the {width}×{height} image.");
-            }
-
+            var (x0, y0, x1, y1) = Clip(r, width, height);
             for (var y = y0; y < y1; y++)
             {
                 Array.Fill(values, true, (y * width) + x0, x1 - x0);
@@ -86,5 +75,46 @@ public sealed class PixelMask
         }
 
         return new PixelMask(width, height, values);
+    }
+
+    /// <summary>
+    /// The bounds of <see cref="FromRectangles"/>'s mask, with its checks, without allocating the mask: what a host
+    /// checks at the door for a large source.
+    /// </summary>
+    /// <exception cref="ImageInputException">As <see cref="FromRectangles"/>.</exception>
+    public static PixelRect BoundsOfRectangles(int width, int height, IReadOnlyList<PixelRect> rectangles)
+    {
+        ArgumentNullException.ThrowIfNull(rectangles);
+        if (rectangles.Count == 0)
+        {
+            throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask has no rectangles.");
+        }
+
+        int left = width, top = height, right = 0, bottom = 0;
+        foreach (var r in rectangles)
+        {
+            var (x0, y0, x1, y1) = Clip(r, width, height);
+            (left, top, right, bottom) = (Math.Min(left, x0), Math.Min(top, y0), Math.Max(right, x1), Math.Max(bottom, y1));
+        }
+
+        return new PixelRect(left, top, right - left, bottom - top);
+    }
+
+    // A rectangle's part inside the image, [x0, x1) × [y0, y1).
+    private static (int X0, int Y0, int X1, int Y1) Clip(PixelRect r, int width, int height)
+    {
+        if (r.Width <= 0 || r.Height <= 0)
+        {
+            throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} has no area.");
+        }
+
+        int x0 = Math.Max(0, r.X), y0 = Math.Max(0, r.Y);
+        int x1 = (int)Math.Min(width, (long)r.X + r.Width), y1 = (int)Math.Min(height, (long)r.Y + r.Height);
+        if (x0 >= x1 || y0 >= y1)
+        {
+            throw new ImageInputException(ContractErrorCodes.MaskInvalid, $"Mask rectangle {r} lies outside the {width}×{height} image.");
+        }
+
+        return (x0, y0, x1, y1);
     }
 }

@@ -119,6 +119,62 @@ public sealed class DoorValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Mask_SpreadWiderThanOneWorkRegion_422MaskInvalidSayingHowToSplitIt()
+    {
+        // 256×64 at a 32×32 model: one inpainting regenerates at most a 64×64 region; this mask spans 200 pixels.
+        var answer = await InpaintAsync("mask-spread", ValidImages.Png(256, 64), ValidImages.Mask(256, 64, 20, 10, 200, 8));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
+        Assert.Equal([ContractErrorCodes.MaskInvalid], answer.Codes);
+        var message = answer.Body!["errors"]!["maskImageKey"]![0]!.GetValue<string>();
+        Assert.Contains("200×8", message, StringComparison.Ordinal);
+        Assert.Contains("64×64", message, StringComparison.Ordinal);
+        Assert.Contains("Split the mask", message, StringComparison.Ordinal);
+        Assert.Null(await _api.Jobs.GetAsync("mask-spread"));
+    }
+
+    [Fact]
+    public async Task Mask_InOneCornerOfALargeSource_Accepted()
+    {
+        var answer = await InpaintAsync("mask-corner", ValidImages.Png(256, 64), ValidImages.Mask(256, 64, 220, 40, 30, 20));
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+    }
+
+    [Theory]
+    [InlineData(20, 10, 200, 8, "Split the mask")] // spread over more than one 64×64 region
+    [InlineData(300, 0, 8, 8, "lies outside")] // wholly outside the 256×64 source
+    public async Task MaskRectangles_Unusable_422MaskInvalidAtTheDoor(int x, int y, int width, int height, string expected)
+    {
+        var answer = await Door.SendAsync(_http, "/v1/jobs", JsonContent.Create(new
+        {
+            jobId = "rects-bad",
+            kind = "inpainting",
+            sourceImage = Convert.ToBase64String(ValidImages.Png(256, 64)),
+            maskRectangles = new[] { new { x = 0, y = 0, width = 4, height = 4 }, new { x, y, width, height } },
+        }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
+        Assert.Equal([ContractErrorCodes.MaskInvalid], answer.Codes);
+        Assert.Contains(expected, answer.Body!["errors"]!["maskRectangles"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(await _api.Jobs.GetAsync("rects-bad"));
+    }
+
+    [Fact]
+    public async Task MaskRectangles_WithinOneRegion_Accepted()
+    {
+        var answer = await Door.SendAsync(_http, "/v1/jobs", JsonContent.Create(new
+        {
+            jobId = "rects-good",
+            kind = "inpainting",
+            sourceImage = Convert.ToBase64String(ValidImages.Png(256, 64)),
+            maskRectangles = new[] { new { x = 200, y = 10, width = 20, height = 20 }, new { x = 230, y = 40, width = 40, height = 40 } },
+        }));
+
+        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+    }
+
+    [Fact]
     public async Task Mask_ByKeyOfAnotherSize_422MaskSizeMismatch()
     {
         var source = await UploadAsync(ValidImages.Png(48, 40));

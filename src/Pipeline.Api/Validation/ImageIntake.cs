@@ -24,6 +24,7 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
 
     private readonly Dictionary<string, (int Width, int Height)> _images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Width, int Height)> _masks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PixelRect> _maskBounds = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The keys this request uploaded for its tenant for the first time (201; others the tenant had uploaded before: same bytes,
@@ -50,7 +51,7 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
             return null;
         }
 
-        (int Width, int Height)? size = null;
+        CheckedImage? size = null;
         if (bytes.Length > 0)
         {
             size = Check(bytes, role, field, errors);
@@ -77,14 +78,15 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
             return null;
         }
 
-        (role == ImageRole.Mask ? _masks : _images)[key] = size!.Value;
+        Remember(key, role, size!.Value);
         return key;
     }
 
     /// <summary>
     /// The checks a job's referenced inputs need beyond their upload: a source given by key must exist; an inpainting
-    /// mask must decode as a mask, mark a pixel, and be the source's size or a model's. Call once the request's fields
-    /// passed <see cref="SubmitJobRules"/> (keys well formed, kind known).
+    /// mask must decode as a mask, mark a pixel, and be the source's size or a model's; its marked pixels (or its
+    /// rectangles, which must reach into the source) must fit one work region at some model size (the worker regenerates
+    /// one region per job). Call once the request's fields passed <see cref="SubmitJobRules"/> (keys well formed, kind known).
     /// </summary>
     public async Task CheckJobInputsAsync(SubmitJob job, string fieldPrefix, RequestErrors errors, CancellationToken cancellationToken)
     {
@@ -101,7 +103,8 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
             return;
         }
 
-        if (job.Kind != JobKinds.Inpainting || job.MaskImageKey is not { } maskKey)
+        var rectangles = job.MaskRectangles is { Count: > 0 } given ? given : null;
+        if (job.Kind != JobKinds.Inpainting || (job.MaskImageKey is null && rectangles is null))
         {
             if (!_images.ContainsKey(sourceKey) && !await inputs.ExistsAsync(sourceKey, cancellationToken).ConfigureAwait(false))
             {
@@ -112,17 +115,58 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
         }
 
         var source = await SizeOfAsync(sourceKey, ImageRole.Source, fieldPrefix + "sourceImageKey", errors, cancellationToken).ConfigureAwait(false);
+        var models = options.Value.ParsedModelImageSizes();
+        if (job.MaskImageKey is not { } maskKey)
+        {
+            if (source is { } sourceSize)
+            {
+                CheckRectangles(rectangles!, sourceSize, models, fieldPrefix + "maskRectangles", errors);
+            }
+
+            return;
+        }
+
         var mask = await SizeOfAsync(maskKey, ImageRole.Mask, fieldPrefix + "maskImageKey", errors, cancellationToken).ConfigureAwait(false);
-        if (source is not { } s || mask is not { } m || m == s)
+        if (source is not { } s || mask is not { } m)
         {
             return;
         }
 
-        var models = options.Value.ParsedModelImageSizes();
-        if (models is not null && !models.Contains(m))
+        if (m == s)
+        {
+            // A model-size mask is in the model's view of the source (its centred fit): one region by construction.
+            CheckSpread(_maskBounds[maskKey], s, models, "mask", fieldPrefix + "maskImageKey", errors);
+        }
+        else if (models is not null && !models.Contains(m))
         {
             var mismatch = ImageCodec.MaskSizeMismatch(m, s, models);
             errors.Add(fieldPrefix + "maskImageKey", mismatch.Code, mismatch.Message);
+        }
+    }
+
+    private static void CheckRectangles(IReadOnlyList<MaskRectangle> rectangles, (int Width, int Height) source,
+        IReadOnlyList<(int Width, int Height)>? models, string field, RequestErrors errors)
+    {
+        PixelRect bounds;
+        try
+        {
+            bounds = PixelMask.BoundsOfRectangles(source.Width, source.Height, [.. rectangles.Select(r => new PixelRect(r.X, r.Y, r.Width, r.Height))]);
+        }
+        catch (ImageInputException e)
+        {
+            errors.Add(field, e.Code, $"mask rectangles: {e.Message}");
+            return;
+        }
+
+        CheckSpread(bounds, source, models, "mask rectangles", field, errors);
+    }
+
+    private static void CheckSpread(PixelRect bounds, (int Width, int Height) source, IReadOnlyList<(int Width, int Height)>? models,
+        string what, string field, RequestErrors errors)
+    {
+        if (models is not null && ImageCodec.MaskSpreadRefusal(bounds, source, models, what) is { } refusal)
+        {
+            errors.Add(field, refusal.Code, refusal.Message);
         }
     }
 
@@ -143,28 +187,40 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
             return null;
         }
 
-        var checkedSize = Check(bytes, role, field, errors);
-        if (checkedSize is { } found)
+        if (Check(bytes, role, field, errors) is not { } found)
         {
-            known[key] = found;
+            return null;
         }
 
-        return checkedSize;
+        Remember(key, role, found);
+        return (found.Width, found.Height);
     }
 
-    /// <summary>Decodes <paramref name="bytes"/> in full as <paramref name="role"/>; its size, or null with the decoder's code and sentence.</summary>
-    private static (int Width, int Height)? Check(byte[] bytes, ImageRole role, string field, RequestErrors errors)
+    private void Remember(string key, ImageRole role, CheckedImage image)
+    {
+        if (role != ImageRole.Mask)
+        {
+            _images[key] = (image.Width, image.Height);
+            return;
+        }
+
+        _masks[key] = (image.Width, image.Height);
+        _maskBounds[key] = image.MaskBounds!.Value;
+    }
+
+    /// <summary>Decodes <paramref name="bytes"/> in full as <paramref name="role"/>; its size (and a mask's marked bounds), or null with the decoder's code and sentence.</summary>
+    private static CheckedImage? Check(byte[] bytes, ImageRole role, string field, RequestErrors errors)
     {
         try
         {
             if (role == ImageRole.Mask)
             {
                 var mask = Codec.DecodeMaskImage(bytes);
-                return (mask.Width, mask.Height);
+                return new CheckedImage(mask.Width, mask.Height, mask.Bounds());
             }
 
             var image = Codec.Decode(bytes, role == ImageRole.Source ? "source image" : "image");
-            return (image.Width, image.Height);
+            return new CheckedImage(image.Width, image.Height, null);
         }
         catch (ImageInputException e)
         {
@@ -177,4 +233,7 @@ public sealed class ImageIntake(IInputStore inputs, ITenantStore tenants, IOptio
     private static void NotFound(string field, string key, RequestErrors errors) =>
         errors.Add(field, ContractErrorCodes.InputNotFound,
             $"{field} '{key}' names no stored input; upload the image first (POST /v1/inputs) or send it inline");
+
+    /// <summary>A decoded input's size; for a mask, the bounds of its marked pixels (never empty: an empty mask is refused).</summary>
+    private readonly record struct CheckedImage(int Width, int Height, PixelRect? MaskBounds);
 }

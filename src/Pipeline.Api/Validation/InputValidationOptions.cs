@@ -13,7 +13,8 @@ public sealed class InputValidationOptions
 
     /// <summary>
     /// The image sizes of the deployed model packs, as <c>WIDTHxHEIGHT</c> (env: <c>Pipeline__Api__Validation__ModelImageSizes__0</c>):
-    /// besides the source image's own size, the sizes a mask may have. The API does not load packs, so it is told.
+    /// besides the source image's own size, the sizes a mask may have; and what bounds the region one inpainting can
+    /// regenerate (a mask spread wider is refused with <c>mask_invalid</c>). The API does not load packs, so it is told.
     /// Unset: <see cref="DefaultModelImageSizes"/>. Set to one empty string: any mask size is let through to the
     /// worker, which knows its packs and fails the job with <c>mask_size_mismatch</c> if it does not fit.
     /// (Null by default rather than pre-filled: the configuration binder would append to a pre-filled array.)
