@@ -22,8 +22,21 @@ public class MaskTests
     public void FromRectangles_EmptyOrOutside_ThrowsMaskInvalid(int x, int y, int w, int h)
     {
         var e = Assert.Throws<ImageInputException>(() => PixelMask.FromRectangles(6, 4, [new PixelRect(x, y, w, h)]));
+        var fromBounds = Assert.Throws<ImageInputException>(() => PixelMask.BoundsOfRectangles(6, 4, [new PixelRect(x, y, w, h)]));
 
         Assert.Equal(ContractErrorCodes.MaskInvalid, e.Code);
+        Assert.Equal(e.Message, fromBounds.Message);
+    }
+
+    [Fact]
+    public void BoundsOfRectangles_EqualsTheBoundsOfTheRasterisedMask()
+    {
+        PixelRect[] rectangles = [new PixelRect(1, 0, 2, 2), new PixelRect(4, 2, 10, 10), new PixelRect(-3, 1, 5, 1)];
+
+        var bounds = PixelMask.BoundsOfRectangles(6, 4, rectangles);
+
+        Assert.Equal(PixelMask.FromRectangles(6, 4, rectangles).Bounds(), bounds);
+        Assert.Equal(new PixelRect(0, 0, 6, 4), bounds);
     }
 
     [Fact]
