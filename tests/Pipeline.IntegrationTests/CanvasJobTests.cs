@@ -48,7 +48,7 @@ public sealed class CanvasJobTests
             (id, jobs[id]["status"]!.GetValue<string>(), jobs[id]["attempts"]!.GetValue<int>(), jobs[id]["stepsUsed"]!.GetValue<int>())));
         // Stored once: one completion each, once every copy of every message has been handled, and one image per job in the store.
         await Poll.UntilAsync(async () => await stack.QueueDepthAsync(PipelineEndpoints.JobQueue) == 0, Deadline, () => "every job message handled");
-        var completed = await tap.CountAsync(nameof(JobCompleted));
+        var completed = await tap.CountOnceEachArrivedAsync(nameof(JobCompleted), ids, Deadline);
         Assert.All(ids, id => Assert.Equal((id, 1), (id, completed.GetValueOrDefault(id))));
         Assert.All(ids, id => Assert.Single(Directory.EnumerateFiles(Path.Combine(stack.StorageRoot, "store"), "image.png", SearchOption.AllDirectories),
             path => path.Contains($"{Path.DirectorySeparatorChar}{id}{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));

@@ -93,8 +93,8 @@ public sealed class ComputeOnceTests
         var jobs = await stack.Client.WaitForAllAsync(ids, Deadline);
         Assert.All(jobs.Values, job => Assert.Equal(("succeeded", 1), (job["status"]!.GetValue<string>(), job["attempts"]!.GetValue<int>())));
         await Poll.UntilAsync(async () => await stack.QueueDepthAsync(PipelineEndpoints.JobQueue) == 0, Deadline, () => "every copy handled");
+        var completed = await tap.CountOnceEachArrivedAsync(nameof(JobCompleted), ids, Deadline);
         var accepted = await tap.CountAsync(nameof(JobAccepted));
-        var completed = await tap.CountAsync(nameof(JobCompleted));
         Assert.All(ids, id => Assert.Equal((id, 1, 1), (id, accepted.GetValueOrDefault(id), completed.GetValueOrDefault(id))));
     }
 }

@@ -42,6 +42,19 @@ public sealed class EventTap
         return _counts.Where(c => c.Key.Event == eventName).ToDictionary(c => c.Key.JobId, c => c.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// <see cref="CountAsync"/> once every job of <paramref name="jobIds"/> has at least one <paramref name="eventName"/>:
+    /// an event leaves the outbox after the job's record commits, so a record read as finished may still have its event
+    /// on the way.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountOnceEachArrivedAsync(string eventName, IReadOnlyCollection<string> jobIds, TimeSpan timeout)
+    {
+        IReadOnlyDictionary<string, int> counts = new Dictionary<string, int>();
+        await Poll.UntilAsync(async () => jobIds.All((counts = await CountAsync(eventName)).ContainsKey), timeout,
+            () => $"a {eventName} for each of {jobIds.Count} jobs (missing: {string.Join(", ", jobIds.Where(id => !counts.ContainsKey(id)).Take(10))})");
+        return counts;
+    }
+
     /// <summary>How many distinct <c>MessageId</c>s the <paramref name="eventName"/> events of each job arrived under so far.</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountMessageIdsAsync(string eventName)
     {
