@@ -53,7 +53,9 @@ public sealed class DecodeOverlapTests
     public async Task Overlapped_FailingDecode_FailsExactlyItsBatch()
     {
         await using var harness = new EngineHarness(overlapDecode: true);
-        // The two 2-step jobs finish together and decode in call 1, which fails; the 4-step job decodes in call 2.
+        // A long job holds the loop in its first forward while x, y and z are queued, so all three join in the next iteration
+        // (queued one by one on a free loop, x could be admitted alone). The two 2-step jobs then finish together and decode
+        // in call 1, which fails; the 4-step job decodes in call 2 and the long one in call 3.
         harness.Codec.OnDecode = (call, _) =>
         {
             if (call == 1)
@@ -61,10 +63,14 @@ public sealed class DecodeOverlapTests
                 throw new InvalidOperationException("decoder fault");
             }
         };
+        harness.Denoiser.Gate.Reset();
+        var blocker = harness.Engine.RunAsync(EngineHarness.Generation("blocker", seed: 9, steps: 12));
+        await Poll.UntilAsync(() => harness.Denoiser.Entered >= 1, "the first forward starts");
 
         var failing = new[] { harness.Engine.RunAsync(EngineHarness.Generation("x", seed: 1, steps: 2)),
             harness.Engine.RunAsync(EngineHarness.Generation("y", seed: 2, steps: 2)) };
         var survivor = harness.Engine.RunAsync(EngineHarness.Generation("z", seed: 3, steps: 4));
+        harness.Denoiser.Gate.Set();
 
         foreach (var task in failing)
         {
@@ -74,7 +80,8 @@ public sealed class DecodeOverlapTests
 
         var result = await survivor;
         Assert.Equal(await EngineHarness.RunAloneAsync(EngineHarness.Generation("z", seed: 3, steps: 4)), result.Tokens);
-        Assert.Equal(2, harness.Codec.DecodesEntered);
+        Assert.Equal("blocker", (await blocker).JobId);
+        Assert.Equal(3, harness.Codec.DecodesEntered);
     }
 
     [Fact]

@@ -23,8 +23,6 @@ public sealed class ComputeOnceTests
     {
         await using var stack = await TestPipeline.StartAsync("once-batch");
         var tap = await EventTap.StartAsync(stack, nameof(JobAccepted), nameof(JobCompleted));
-        await stack.StartWorkerAsync();
-        await stack.StartWorkerAsync();
         var body = new { batchId = "once", jobs = Enumerable.Range(0, 20).Select(i => new { kind = "generation", steps = 6, seed = i }).ToArray() };
 
         var posts = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
@@ -32,6 +30,10 @@ public sealed class ComputeOnceTests
             using var response = await stack.Client.Http.PostAsJsonAsync(new Uri("/v1/batches", UriKind.Relative), body);
             return response.StatusCode;
         }));
+        // The workers start once every post is answered: a duplicate re-sends only jobs still queued, and workers running
+        // alongside could take all 20 first, leaving no copy to handle. Two of them then race for each job's copies.
+        await stack.StartWorkerAsync();
+        await stack.StartWorkerAsync();
 
         Assert.Single(posts, status => status == HttpStatusCode.Accepted);
         Assert.Equal(4, posts.Count(status => status == HttpStatusCode.OK));

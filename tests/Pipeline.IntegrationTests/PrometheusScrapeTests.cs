@@ -53,28 +53,46 @@ public sealed class PrometheusScrapeTests
             return done == ids.Count && sent == ids.Count;
         }, TimeSpan.FromSeconds(60), () => $"{ids.Count} jobs completed and submitted in Prometheus; last seen: {seen}");
 
-        Assert.Equal(ids.Count, await prometheus.ScalarAsync("""sum(pipeline_jobs_finished_total{job="pipeline-worker"})"""));
+        // Expression → what it must equal. Read together and re-read until all hold: one scrape slower than its 1 s timeout
+        // marks a target's series stale until the next, so a single read could find a series missing.
+        var expected = new List<(string Expression, Func<double?, bool> Holds, string Wanted)>
+        {
+            ("""sum(pipeline_jobs_finished_total{job="pipeline-worker"})""", v => v == ids.Count, $"{ids.Count}"),
+            ("""sum(pipeline_engine_slots_total{job="pipeline-worker"})""", v => v == 8, "8 (Pipeline:Worker:Capacity of the test stack)"),
+            ("""sum(pipeline_engine_slots_busy{job="pipeline-worker"})""", v => v is >= 0 and <= 8, "0..8"),
+            ("""up{job="pipeline-api"}""", v => v == 1, "1"),
+            ("""up{job="pipeline-worker"}""", v => v == 1, "1"),
+            ("""pipeline_queue_consumers{job="pipeline-worker",queue="pipeline-jobs"}""", v => v == 1, "1"),
+            ("""count(pipeline_worker_info{job="pipeline-worker",provider="cpu",precision="fp32"})""", v => v == 1, "1"),
+        };
         foreach (var priority in Priorities)
         {
             foreach (var histogram in new[] { "pipeline_job_duration_seconds", "pipeline_job_queue_wait_seconds" })
             {
-                Assert.Equal(perPriority, await prometheus.ScalarAsync($$"""sum({{histogram}}_count{priority="{{priority}}"})"""));
-                Assert.Equal(perPriority, await prometheus.ScalarAsync($$"""sum({{histogram}}_bucket{priority="{{priority}}",le="+Inf"})"""));
+                expected.Add(($$"""sum({{histogram}}_count{priority="{{priority}}"})""", v => v == perPriority, $"{perPriority}"));
+                expected.Add(($$"""sum({{histogram}}_bucket{priority="{{priority}}",le="+Inf"})""", v => v == perPriority, $"{perPriority}"));
                 // Every bound the worker declares is a bucket, and the jobs are counted below the largest finite one too (a tiny
                 // job on an idle worker ends well within its 600 s).
-                Assert.Equal(WorkerMetrics.LatencyBuckets.Length + 1,
-                    await prometheus.ScalarAsync($$"""count({{histogram}}_bucket{priority="{{priority}}"})"""));
-                Assert.Equal(perPriority, await prometheus.ScalarAsync($$"""max({{histogram}}_bucket{priority="{{priority}}",le!="+Inf"})"""));
+                expected.Add(($$"""count({{histogram}}_bucket{priority="{{priority}}"})""", v => v == WorkerMetrics.LatencyBuckets.Length + 1,
+                    $"{WorkerMetrics.LatencyBuckets.Length + 1}"));
+                expected.Add(($$"""max({{histogram}}_bucket{priority="{{priority}}",le!="+Inf"})""", v => v == perPriority, $"{perPriority}"));
             }
         }
 
-        var total = await prometheus.ScalarAsync("""sum(pipeline_engine_slots_total{job="pipeline-worker"})""");
-        var busy = await prometheus.ScalarAsync("""sum(pipeline_engine_slots_busy{job="pipeline-worker"})""");
-        Assert.Equal(8, total); // Pipeline:Worker:Capacity of the test stack
-        Assert.InRange(busy!.Value, 0, total!.Value);
-        Assert.Equal(1, await prometheus.ScalarAsync("""up{job="pipeline-api"}"""));
-        Assert.Equal(1, await prometheus.ScalarAsync("""up{job="pipeline-worker"}"""));
-        Assert.Equal(1, await prometheus.ScalarAsync("""pipeline_queue_consumers{job="pipeline-worker",queue="pipeline-jobs"}"""));
-        Assert.Equal(1, await prometheus.ScalarAsync("""count(pipeline_worker_info{job="pipeline-worker",provider="cpu",precision="fp32"})"""));
+        var wrong = new List<string>();
+        await Poll.UntilAsync(async () =>
+        {
+            wrong.Clear();
+            foreach (var (expression, holds, wanted) in expected)
+            {
+                var value = await prometheus.ScalarAsync(expression);
+                if (!holds(value))
+                {
+                    wrong.Add($"{expression} = {value?.ToString(CultureInfo.InvariantCulture) ?? "(no series)"}, expected {wanted}");
+                }
+            }
+
+            return wrong.Count == 0;
+        }, TimeSpan.FromSeconds(30), () => "every scraped figure agrees with the jobs; last seen:\n" + string.Join('\n', wrong));
     }
 }

@@ -40,18 +40,9 @@ public sealed class ScaleAndFailureTests
         };
         var ids = await SubmitQueuedAsync(pipeline, "kill", 120);
 
-        // The victim alone first, killed while it holds running jobs and a backlog it cannot finish in the moment the kill
-        // takes: a kill just after its last running job ended would leave nothing to redeliver. Tiny-pack jobs are quick (a
-        // quiet CI machine drained all 120 between two 500 ms polls once), so the state is polled every 10 ms.
+        // The victim alone first, killed while it holds running jobs with more queued.
         var victim = await pipeline.StartWorkerProcessAsync("victim", slow);
-        var beforeKill = new Dictionary<string, int>();
-        await Poll.UntilAsync(async () =>
-            {
-                beforeKill = await CountByStatusAsync(pipeline);
-                return beforeKill.GetValueOrDefault("succeeded") >= 2 && beforeKill.GetValueOrDefault("running") >= 1
-                    && beforeKill.GetValueOrDefault("queued") >= 16 ? beforeKill : null;
-            }, Deadline, () => $"2 jobs done, 1 running and 16 queued before the kill; last seen {Describe(beforeKill)}",
-            TimeSpan.FromMilliseconds(10));
+        var beforeKill = await WaitUntilMidRunAsync(pipeline, succeeded: 2, "the kill");
         victim.Kill();
         var atKill = await CountByStatusAsync(pipeline);
         Assert.True(atKill.GetValueOrDefault("running") >= 1,
@@ -95,8 +86,7 @@ public sealed class ScaleAndFailureTests
         var ids = await SubmitQueuedAsync(pipeline, "restart", 40);
         await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" });
 
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4 && await CountAsync(pipeline, "running") >= 1, Deadline,
-            () => "4 jobs done and 1 running before the restart");
+        await WaitUntilMidRunAsync(pipeline, succeeded: 4, "the restart");
         await RabbitCtlAsync("stop_app");
         await RabbitCtlAsync("start_app");
         await RabbitCtlAsync("await_startup");
@@ -123,8 +113,7 @@ public sealed class ScaleAndFailureTests
         var ids = await SubmitQueuedAsync(pipeline, "pg", 40);
         await pipeline.StartWorkerAsync(new Dictionary<string, string?> { ["Pipeline:Worker:Capacity"] = "2" }, postgres: throughProxy);
 
-        await Poll.UntilAsync(async () => await CountAsync(pipeline, "succeeded") >= 4 && await CountAsync(pipeline, "running") >= 1, Deadline,
-            () => "4 jobs done and 1 running before the outage");
+        await WaitUntilMidRunAsync(pipeline, succeeded: 4, "the outage");
         proxy.Cut();
         var outage = Stopwatch.StartNew();
         await Poll.UntilAsync(() => Task.FromResult(outage.Elapsed >= TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(10), () => "4 s of outage");
@@ -211,6 +200,24 @@ public sealed class ScaleAndFailureTests
         }
     }
 
+    /// <summary>
+    /// Waits until the workers are mid-run — <paramref name="succeeded"/> jobs done, one running and 16 still queued — so
+    /// that the fault injected next hits running work with more waiting; a fault just after the last job ended would test
+    /// nothing. Tiny-pack jobs are quick (a quiet CI machine drained a whole backlog between two 500 ms polls), so the
+    /// state is polled every 10 ms. Returns the counts seen.
+    /// </summary>
+    private static async Task<Dictionary<string, int>> WaitUntilMidRunAsync(TestPipeline pipeline, int succeeded, string fault)
+    {
+        var seen = new Dictionary<string, int>();
+        return await Poll.UntilAsync(async () =>
+            {
+                seen = await CountByStatusAsync(pipeline);
+                return seen.GetValueOrDefault("succeeded") >= succeeded && seen.GetValueOrDefault("running") >= 1
+                    && seen.GetValueOrDefault("queued") >= 16 ? seen : null;
+            }, Deadline, () => $"{succeeded} jobs done, 1 running and 16 queued before {fault}; last seen {Describe(seen)}",
+            TimeSpan.FromMilliseconds(10));
+    }
+
     private static async Task<Dictionary<string, int>> CountByStatusAsync(TestPipeline pipeline)
     {
         await using var connection = new NpgsqlConnection(pipeline.PostgresConnectionString);
@@ -228,15 +235,6 @@ public sealed class ScaleAndFailureTests
 
     private static string Describe(Dictionary<string, int> counts) =>
         counts.Count == 0 ? "no jobs" : string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
-
-    private static async Task<int> CountAsync(TestPipeline pipeline, string status)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{pipeline.Schema}\".jobs WHERE status = @status", connection);
-        command.Parameters.AddWithValue("status", status);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     private static async Task<int> PendingEventsAsync(TestPipeline pipeline)
     {

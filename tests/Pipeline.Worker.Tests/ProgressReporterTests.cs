@@ -16,7 +16,10 @@ public sealed class ProgressReporterTests : IAsyncLifetime
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly FakeTimeProvider _time = new();
     private readonly InMemoryJobStore _jobs = new();
-    private readonly ServiceProvider _provider = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+    // As WorkerHarness: MassTransit's default 1.2 s of inactivity can end the harness's watch before a loaded machine publishes.
+    private readonly ServiceProvider _provider = new ServiceCollection()
+        .AddMassTransitTestHarness(x => x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(30), testInactivityTimeout: TimeSpan.FromSeconds(5)))
+        .BuildServiceProvider(true);
     private readonly SubmitJob _job = new() { JobId = "progress-1", Kind = JobKinds.Generation };
     private ITestHarness _harness = null!;
 

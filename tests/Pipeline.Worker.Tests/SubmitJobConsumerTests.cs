@@ -54,6 +54,9 @@ public sealed class SubmitJobConsumerTests : IAsyncDisposable
         });
         services.AddMassTransitTestHarness(x =>
         {
+            // The default 1.2 s of inactivity ends the harness's watch for good; the unit suites run in parallel on two
+            // cores, where the first publish can come later than that (JIT, topology). Waits end on a match anyway.
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(30), testInactivityTimeout: TimeSpan.FromSeconds(5));
             x.AddConsumer<SubmitJobConsumer, SubmitJobConsumerDefinition>();
             x.AddConsumer<SubmitJobFaultConsumer, SubmitJobFaultConsumerDefinition>();
             x.AddConsumer<CancelJobConsumer, CancelJobConsumerDefinition>();
