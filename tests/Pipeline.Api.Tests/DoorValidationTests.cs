@@ -92,12 +92,7 @@ public sealed class DoorValidationTests : IAsyncLifetime
     {
         var answer = await InpaintAsync("mask-size", ValidImages.Png(48, 40), ValidImages.Mask(20, 20, 0, 0, 5, 5));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
-        Assert.Equal([ContractErrorCodes.MaskSizeMismatch], answer.Codes);
-        var message = answer.Body!["errors"]!["maskImageKey"]![0]!.GetValue<string>();
-        Assert.Contains("20×20", message, StringComparison.Ordinal);
-        Assert.Contains("48×40", message, StringComparison.Ordinal);
-        Assert.Null(await _api.Jobs.GetAsync("mask-size"));
+        await AssertRefusedAsync(answer, "mask-size", ContractErrorCodes.MaskSizeMismatch, "maskImageKey", "20×20", "48×40");
     }
 
     [Fact]
@@ -124,13 +119,7 @@ public sealed class DoorValidationTests : IAsyncLifetime
         // 256×64 at a 32×32 model: one inpainting regenerates at most a 64×64 region; this mask spans 200 pixels.
         var answer = await InpaintAsync("mask-spread", ValidImages.Png(256, 64), ValidImages.Mask(256, 64, 20, 10, 200, 8));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
-        Assert.Equal([ContractErrorCodes.MaskInvalid], answer.Codes);
-        var message = answer.Body!["errors"]!["maskImageKey"]![0]!.GetValue<string>();
-        Assert.Contains("200×8", message, StringComparison.Ordinal);
-        Assert.Contains("64×64", message, StringComparison.Ordinal);
-        Assert.Contains("Split the mask", message, StringComparison.Ordinal);
-        Assert.Null(await _api.Jobs.GetAsync("mask-spread"));
+        await AssertRefusedAsync(answer, "mask-spread", ContractErrorCodes.MaskInvalid, "maskImageKey", "200×8", "64×64", "Split the mask");
     }
 
     [Fact]
@@ -146,30 +135,15 @@ public sealed class DoorValidationTests : IAsyncLifetime
     [InlineData(300, 0, 8, 8, "lies outside")] // wholly outside the 256×64 source
     public async Task MaskRectangles_Unusable_422MaskInvalidAtTheDoor(int x, int y, int width, int height, string expected)
     {
-        var answer = await Door.SendAsync(_http, "/v1/jobs", JsonContent.Create(new
-        {
-            jobId = "rects-bad",
-            kind = "inpainting",
-            sourceImage = Convert.ToBase64String(ValidImages.Png(256, 64)),
-            maskRectangles = new[] { new { x = 0, y = 0, width = 4, height = 4 }, new { x, y, width, height } },
-        }));
+        var answer = await InpaintRectanglesAsync("rects-bad", ValidImages.Png(256, 64), (0, 0, 4, 4), (x, y, width, height));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
-        Assert.Equal([ContractErrorCodes.MaskInvalid], answer.Codes);
-        Assert.Contains(expected, answer.Body!["errors"]!["maskRectangles"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null(await _api.Jobs.GetAsync("rects-bad"));
+        await AssertRefusedAsync(answer, "rects-bad", ContractErrorCodes.MaskInvalid, "maskRectangles", expected);
     }
 
     [Fact]
     public async Task MaskRectangles_WithinOneRegion_Accepted()
     {
-        var answer = await Door.SendAsync(_http, "/v1/jobs", JsonContent.Create(new
-        {
-            jobId = "rects-good",
-            kind = "inpainting",
-            sourceImage = Convert.ToBase64String(ValidImages.Png(256, 64)),
-            maskRectangles = new[] { new { x = 200, y = 10, width = 20, height = 20 }, new { x = 230, y = 40, width = 40, height = 40 } },
-        }));
+        var answer = await InpaintRectanglesAsync("rects-good", ValidImages.Png(256, 64), (200, 10, 20, 20), (230, 40, 40, 40));
 
         Assert.Equal(HttpStatusCode.Accepted, answer.Status);
     }
@@ -270,6 +244,25 @@ public sealed class DoorValidationTests : IAsyncLifetime
             kind = "inpainting",
             sourceImage = Convert.ToBase64String(source),
             maskImage = Convert.ToBase64String(mask),
+        }));
+
+    /// <summary>422 with only <paramref name="code"/>, a message under <paramref name="field"/> saying each of <paramref name="phrases"/>, and no job recorded.</summary>
+    private async Task AssertRefusedAsync(Door.Answer answer, string jobId, string code, string field, params string[] phrases)
+    {
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.Status);
+        Assert.Equal([code], answer.Codes);
+        var message = answer.Body!["errors"]![field]![0]!.GetValue<string>();
+        Assert.All(phrases, phrase => Assert.Contains(phrase, message, StringComparison.Ordinal));
+        Assert.Null(await _api.Jobs.GetAsync(jobId));
+    }
+
+    private Task<Door.Answer> InpaintRectanglesAsync(string id, byte[] source, params (int X, int Y, int Width, int Height)[] rectangles) =>
+        Door.SendAsync(_http, "/v1/jobs", JsonContent.Create(new
+        {
+            jobId = id,
+            kind = "inpainting",
+            sourceImage = Convert.ToBase64String(source),
+            maskRectangles = rectangles.Select(r => new { x = r.X, y = r.Y, width = r.Width, height = r.Height }).ToArray(),
         }));
 
     private async Task<string> UploadAsync(byte[] bytes)
