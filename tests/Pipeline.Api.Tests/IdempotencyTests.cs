@@ -99,7 +99,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SubmitBatch_ItemIdBelongsToASingleJob_409NamingTheItemsBatchId()
+    public async Task SubmitBatch_ItemIdBelongsToASingleJob_409NamingTheItemAndNothingOfTheBatchRecorded()
     {
         await PostAsync("/v1/jobs", new { jobId = "loner", kind = "generation", steps = 2, seed = 1 });
 
@@ -110,8 +110,30 @@ public sealed class IdempotencyTests : IAsyncLifetime
         });
 
         Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
-        Assert.Equal(["jobs[1].batchId"], Fields(conflict.Body));
+        Assert.Equal(["jobs[1].jobId"], Fields(conflict.Body));
+        Assert.Contains("jobs[1].jobId 'loner' is a job of its own (submitted alone)", conflict.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null((await _api.Jobs.GetAsync("loner"))!.BatchId);
+        // Refused whole: a batch recorded without that item would expect a job it can never hold, and never complete.
+        Assert.Null(await _api.Jobs.GetBatchAsync("b-foreign"));
+        Assert.Null(await _api.Jobs.GetAsync("b-foreign.0"));
+    }
+
+    [Fact]
+    public async Task SubmitBatch_ItemIdOfAnotherBatchesJob_409NamingThatBatch_ThenAcceptedWithANewId()
+    {
+        object[] Jobs(string namedId) => [new { kind = "generation", steps = 2, seed = 5 }, new { jobId = namedId, kind = "generation", steps = 2, seed = 1 }];
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync("/v1/batches", new { batchId = "b-first", jobs = Jobs("cat-soft") })).Status);
+
+        var conflict = await PostAsync("/v1/batches", new { batchId = "b-second", jobs = Jobs("cat-soft") });
+        var renamed = await PostAsync("/v1/batches", new { batchId = "b-second", jobs = Jobs("cat-soft-2") });
+        var firstAgain = await PostAsync("/v1/batches", new { batchId = "b-first", jobs = Jobs("cat-soft") });
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
+        Assert.Equal(["jobs[1].jobId"], Fields(conflict.Body));
+        Assert.Contains("is a job of batch 'b-first'", conflict.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, renamed.Status);
+        Assert.Equal(2, (await _api.Jobs.GetBatchAsync("b-second"))!.ExpectedJobs);
+        Assert.Equal(HttpStatusCode.OK, firstAgain.Status);
     }
 
     private static BatchBody Batch(string batchId, long[] seeds) =>

@@ -210,6 +210,18 @@ public sealed class RemoteCommandTests : IAsyncLifetime
         Assert.Contains("503", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Submit_ApiRefusesTheBatch_SaysToChangeTheManifestNotJustRerun()
+    {
+        _api.FailWith = 409;
+
+        var run = await Run("submit", Manifest("""{"kind":"generation"}"""), "--batch-id", "b9", "--retries", "0");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("the API refused the next", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("completes it without duplicates", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://host/")]

@@ -102,7 +102,16 @@ internal static class BatchEndpoints
             return errors.ToResult();
         }
 
-        // A repeat with different content is refused before anything is written.
+        // Items naming jobs outside this batch, and a repeat with different content, are refused before anything is written.
+        var clientNamed = Enumerable.Range(0, items.Count).Where(i => items[i].JobId is not null);
+        var ofOtherBatches = await BatchConflicts.FindJobsOfOtherBatchesAsync(jobs, batchId, messages, clientNamed, context.RequestAborted)
+            .ConfigureAwait(false);
+        if (ofOtherBatches.Count > 0)
+        {
+            return IdempotencyConflict.ForJobsOfOtherBatches(clientBatchId,
+                [.. ofOtherBatches.Select(item => (item.Index, caller.ViewId(item.JobId), item.OtherBatchId is { } other ? caller.ViewId(other) : null))]);
+        }
+
         if (await jobs.GetBatchAsync(batchId, context.RequestAborted).ConfigureAwait(false) is { } existing)
         {
             var differing = await BatchConflicts.FindAsync(jobs, existing, messages, request.CallbackUrl, context.RequestAborted).ConfigureAwait(false);

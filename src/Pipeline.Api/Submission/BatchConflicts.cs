@@ -53,6 +53,32 @@ public static class BatchConflicts
         return fields;
     }
 
+    /// <summary>
+    /// The items whose job id already names a job outside batch <paramref name="batchId"/> (submitted alone or in another
+    /// batch), with that job's batch (null: submitted alone). Recording such a batch would refuse those items after
+    /// recording the others, leaving a batch that expects jobs it can never hold: it is refused whole instead, before
+    /// anything is written. Only <paramref name="clientNamed"/> items are looked up: an id derived from the batch id
+    /// (<c>&lt;batchId&gt;.&lt;i&gt;</c>) names a job of this batch, and a race with another submission is still caught while recording.
+    /// </summary>
+    public static async Task<IReadOnlyList<(int Index, string JobId, string? OtherBatchId)>> FindJobsOfOtherBatchesAsync(IJobStore jobs,
+        string batchId, IReadOnlyList<SubmitJob> messages, IEnumerable<int> clientNamed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(clientNamed);
+        var found = new List<(int, string, string?)>();
+        foreach (var i in clientNamed)
+        {
+            var existing = await jobs.GetAsync(messages[i].JobId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && !string.Equals(existing.BatchId, batchId, StringComparison.Ordinal))
+            {
+                found.Add((i, messages[i].JobId, existing.BatchId));
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The name of <paramref name="field"/> of the batch's item <paramref name="index"/>: <c>jobs[3].seed</c>.</summary>
     public static string ItemField(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"jobs[{index}].{field}");
 }

@@ -25,6 +25,26 @@ public static class IdempotencyConflict
         Problem($"batch '{batchId}' was submitted before with different content ({Describe(fields)})"
             + (othersRecorded ? "; its jobs without a conflict are recorded" : ""), fields);
 
+    /// <summary>
+    /// The problem for batch <paramref name="batchId"/> whose items name jobs that exist outside it (ids as the caller
+    /// sees them; <c>OtherBatchId</c> null for a job submitted alone); nothing of the batch was recorded.
+    /// </summary>
+    public static ProblemHttpResult ForJobsOfOtherBatches(string batchId, IReadOnlyList<(int Index, string JobId, string? OtherBatchId)> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var fields = items.Select(item => BatchConflicts.ItemField(item.Index, "jobId")).ToList();
+        var named = string.Join("; ", items.Take(5).Select(item =>
+            $"{BatchConflicts.ItemField(item.Index, "jobId")} '{item.JobId}' is a job of "
+            + (item.OtherBatchId is null ? "its own (submitted alone)" : $"batch '{item.OtherBatchId}'")))
+            + (items.Count > 5 ? $"; and {items.Count - 5} more" : "");
+        return TypedResults.Problem(
+            $"batch '{batchId}' names jobs that already exist outside it: {named}. Nothing of the batch was recorded. Give those items "
+            + "new jobIds, or leave jobId out to have one derived from the batch id.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Job id of another batch",
+            extensions: new Dictionary<string, object?> { ["code"] = Code, ["fields"] = fields });
+    }
+
     private static ProblemHttpResult Problem(string what, IReadOnlyList<string> fields) =>
         TypedResults.Problem(
             $"{what}. An id names one request: send the same request again to get the existing one, or use a new id.",

@@ -115,8 +115,12 @@ internal static partial class SubmitCommand
         }
         catch (Exception e) when (e is PipelineApiUnreachableException or PipelineApiException or OperationCanceledException)
         {
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{printed} of {parts.Count} batch(es) submitted. Re-running `pipeline submit {file.Name} --batch-id {batchId}` completes it without duplicates."));
+            // Running the same command again helps when the run was cut short; a refusal (4xx other than 429) needs the
+            // manifest changed first, or the same refusal comes back.
+            var refused = e is PipelineApiException { StatusCode: var status } && (int)status is >= 400 and < 500 && (int)status != 429;
+            console.Error.WriteLine(refused
+                ? Inv($"{printed} of {parts.Count} batch(es) submitted; the API refused the next (below). Change what it names in {file.Name}, then run `pipeline submit {file.Name} --batch-id {batchId}` again: batches already submitted are not duplicated.")
+                : Inv($"{printed} of {parts.Count} batch(es) submitted. Re-running `pipeline submit {file.Name} --batch-id {batchId}` completes it without duplicates."));
             throw;
         }
 
