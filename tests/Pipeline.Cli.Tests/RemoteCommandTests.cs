@@ -199,27 +199,21 @@ public sealed class RemoteCommandTests : IAsyncLifetime
         Assert.Contains("--batch-id b7", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Submit_ApiFailing_Exit3()
+    [Theory]
+    // Failing (5xx): exit 3, and running the same command again completes the batch.
+    [InlineData(503, 3, "completes it without duplicates", "the API refused")]
+    // Refused (4xx): the same run would be refused again, so it says to change the manifest first.
+    [InlineData(409, 2, "the API refused the next", "completes it without duplicates")]
+    public async Task Submit_ApiFailingOrRefusing_ExitCodeAndTheAdviceThatFits(int status, int exitCode, string advice, string notAdvice)
     {
-        _api.FailWith = 503;
+        _api.FailWith = status;
 
         var run = await Run("submit", Manifest("""{"kind":"generation"}"""), "--batch-id", "b8", "--retries", "0");
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("503", run.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Submit_ApiRefusesTheBatch_SaysToChangeTheManifestNotJustRerun()
-    {
-        _api.FailWith = 409;
-
-        var run = await Run("submit", Manifest("""{"kind":"generation"}"""), "--batch-id", "b9", "--retries", "0");
-
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("the API refused the next", run.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("completes it without duplicates", run.Error, StringComparison.Ordinal);
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Error, StringComparison.Ordinal);
+        Assert.Contains(advice, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(notAdvice, run.Error, StringComparison.Ordinal);
     }
 
     [Theory]
