@@ -153,16 +153,8 @@ internal sealed partial class PackRunner
             (job.DecodeStartedAt, job.DecodeRows) = (started, count);
         }
 
-        try
+        if (!TryBatch("decode", jobs, () => _pack.Codec.Decode(batch.Tokens, count, pixels.AsSpan(0, count * _pixelsPerImage))))
         {
-            _pack.Codec.Decode(batch.Tokens, count, pixels.AsSpan(0, count * _pixelsPerImage));
-        }
-#pragma warning disable CA1031 // A faulted decode fails the jobs in it and no others; the loop keeps serving.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            _logger.BatchFailed("decode", _pack.Name, count, e);
-            Array.ForEach(jobs, job => Fail(job, e));
             _clock.Book(decodePhase, clockStarted, Stopwatch.GetTimestamp());
             return;
         }

@@ -209,8 +209,20 @@ internal sealed partial class PackRunner
         return true;
     }
 
-    /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails.</summary>
+    /// <summary>Runs a batched model call over the jobs in <see cref="_batch"/>; on failure every one of them fails and the batch is emptied.</summary>
     private bool TryBatch(string stage, Action call)
+    {
+        if (TryBatch(stage, _batch, call))
+        {
+            return true;
+        }
+
+        _batch.Clear();
+        return false;
+    }
+
+    /// <summary>Runs a batched model call over <paramref name="jobs"/>; on failure every one of them fails.</summary>
+    private bool TryBatch(string stage, IReadOnlyList<JobState> jobs, Action call)
     {
         try
         {
@@ -221,13 +233,12 @@ internal sealed partial class PackRunner
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _logger.BatchFailed(stage, _pack.Name, _batch.Count, e);
-            foreach (var job in _batch)
+            _logger.BatchFailed(stage, _pack.Name, jobs.Count, e);
+            foreach (var job in jobs)
             {
                 Fail(job, e);
             }
 
-            _batch.Clear();
             return false;
         }
     }

@@ -60,7 +60,7 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         try
         {
             var mask = MaskReader.Read(AsArray(maskImage), Limits);
-            return mask.Count > 0 ? mask : throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+            return mask.Count > 0 ? mask : throw MaskFitter.NoPixelSelected();
         }
         catch (ImageInputException e)
         {
@@ -94,12 +94,12 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         {
             try
             {
-                WorkRegion.Around(maskBounds, source.Width, source.Height, model.Width, model.Height);
+                RegionAround(maskBounds, source.Width, source.Height, model.Width, model.Height, what);
                 return null;
             }
             catch (ImageInputException e)
             {
-                refusal ??= new ImageInputException(e.Code, $"{what}: {e.Message}", e);
+                refusal ??= e;
             }
         }
 
@@ -161,18 +161,8 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
         }
 
         var original = source.Original ?? throw new ArgumentException("The fitted source does not hold its original pixels.", nameof(source));
-        var bounds = atSource.Bounds() ?? throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
-        FitTransform region;
-        try
-        {
-            region = WorkRegion.Around(bounds, fit.SourceWidth, fit.SourceHeight, fit.TargetWidth, fit.TargetHeight);
-        }
-        catch (ImageInputException e)
-        {
-            // Its message already says what to do; the generic mask_invalid hint ("mark at least one pixel") would mislead.
-            throw new ImageInputException(e.Code, $"{what}: {e.Message}", e);
-        }
-
+        var bounds = atSource.Bounds() ?? throw MaskFitter.NoPixelSelected();
+        var region = RegionAround(bounds, fit.SourceWidth, fit.SourceHeight, fit.TargetWidth, fit.TargetHeight, what);
         var work = region.Crop == fit.Crop
             ? source
             : new FittedImage(Resampling.Resize(original, region.Crop, fit.TargetWidth, fit.TargetHeight, SixLabors.ImageSharp.Processing.KnownResamplers.Bicubic), region)
@@ -180,6 +170,20 @@ public sealed class ImageCodec(ImageReadLimits? limits = null) : IImageCodec
                 Original = original,
             };
         return new MaskedSource(work, MaskFitter.ToModel(atSource, region), atSource);
+    }
+
+    /// <summary><see cref="WorkRegion.Around"/>, its refusal named after <paramref name="what"/>.</summary>
+    private static FitTransform RegionAround(PixelRect maskBounds, int sourceWidth, int sourceHeight, int targetWidth, int targetHeight, string what)
+    {
+        try
+        {
+            return WorkRegion.Around(maskBounds, sourceWidth, sourceHeight, targetWidth, targetHeight);
+        }
+        catch (ImageInputException e)
+        {
+            // Its message already says what to do; the generic mask_invalid hint ("mark at least one pixel") would mislead.
+            throw new ImageInputException(e.Code, $"{what}: {e.Message}", e);
+        }
     }
 
     public byte[] EncodePng(RgbImage image) => PngWriter.Encode(image);

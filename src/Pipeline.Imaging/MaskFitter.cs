@@ -26,15 +26,12 @@ public static class MaskFitter
         }
         else
         {
-            throw new ImageInputException(
-                ContractErrorCodes.MaskSizeMismatch,
-                $"The mask is {mask.Width}×{mask.Height}; it must be the source image's size ({fit.SourceWidth}×{fit.SourceHeight}) " +
-                $"or the model's ({fit.TargetWidth}×{fit.TargetHeight}).");
+            throw SizeMismatch(mask, fit);
         }
 
         if (fitted.Count == 0)
         {
-            throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+            throw NoPixelSelected();
         }
 
         return fitted;
@@ -54,13 +51,8 @@ public static class MaskFitter
             ? mask
             : mask.Width == fit.TargetWidth && mask.Height == fit.TargetHeight
                 ? Lift(mask, fit)
-                : throw new ImageInputException(
-                    ContractErrorCodes.MaskSizeMismatch,
-                    $"The mask is {mask.Width}×{mask.Height}; it must be the source image's size ({fit.SourceWidth}×{fit.SourceHeight}) " +
-                    $"or the model's ({fit.TargetWidth}×{fit.TargetHeight}).");
-        return Array.IndexOf(atSource.Values, true) >= 0
-            ? atSource
-            : throw new ImageInputException(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+                : throw SizeMismatch(mask, fit);
+        return Array.IndexOf(atSource.Values, true) >= 0 ? atSource : throw NoPixelSelected();
     }
 
     /// <summary>
@@ -130,6 +122,15 @@ public static class MaskFitter
 
         return new PixelMask(width, height, values);
     }
+
+    /// <summary>The error for a mask that marks nothing to regenerate.</summary>
+    internal static ImageInputException NoPixelSelected() =>
+        new(ContractErrorCodes.MaskInvalid, "The mask selects no pixel to regenerate.");
+
+    private static ImageInputException SizeMismatch(PixelMask mask, FitTransform fit) =>
+        new(ContractErrorCodes.MaskSizeMismatch,
+            $"The mask is {mask.Width}×{mask.Height}; it must be the source image's size ({fit.SourceWidth}×{fit.SourceHeight}) " +
+            $"or the model's ({fit.TargetWidth}×{fit.TargetHeight}).");
 
     // Max-pool resampling: a target pixel is set when any source pixel under its footprint is. Upscaling reduces to
     // nearest neighbour; downscaling never loses a thin stroke, which nearest neighbour would drop between samples

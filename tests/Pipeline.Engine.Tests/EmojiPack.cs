@@ -53,17 +53,6 @@ internal sealed class EmojiPack : IAsyncDisposable
         Registry.Dispose();
     }
 
-    private static string ModelsDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "models");
-            if (File.Exists(Path.Combine(candidate, "emoji-32", "manifest.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("models/emoji-32 not found above " + AppContext.BaseDirectory);
-    }
+    // The folder holding emoji-32 (the registry's search folder).
+    private static string ModelsDirectory() => Path.GetDirectoryName(Path.GetDirectoryName(RepoFiles.Find("models/emoji-32/manifest.json")))!;
 }

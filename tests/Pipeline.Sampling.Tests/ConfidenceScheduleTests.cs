@@ -264,16 +264,7 @@ public class ConfidenceScheduleParityTests
 
     private static JsonElement LoadFixture()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "tests", "fixtures", "confidence-schedule.json");
-            if (File.Exists(path))
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(path));
-                return doc.RootElement.Clone();
-            }
-        }
-
-        throw new FileNotFoundException("tests/fixtures/confidence-schedule.json not found above " + AppContext.BaseDirectory);
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoFiles.Find("tests/fixtures/confidence-schedule.json")));
+        return doc.RootElement.Clone();
     }
 }

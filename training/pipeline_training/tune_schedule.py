@@ -68,11 +68,20 @@ def key_seed(key: dict) -> int:
     return int.from_bytes(hashlib.sha256(json.dumps(key, sort_keys=True).encode()).digest()[:6], "big")
 
 
-class Evaluator:
-    """Generates and scores points; caches them in OUT/points.jsonl."""
+class OutOfTime(Exception):
+    pass
 
-    def __init__(self, pack: Path, data: Path, classifier: Path, out: Path, samples: int, batch: int, log=print):
+
+class Evaluator:
+    """Generates and scores points; caches them in OUT/points.jsonl. A point not cached yet raises OutOfTime once
+    `deadline` (time.monotonic()) has passed; `after_point`, when set, runs after every point (the runs rewrite
+    frontier.json there, so a run cut short keeps what it measured)."""
+
+    def __init__(self, pack: Path, data: Path, classifier: Path, out: Path, samples: int, batch: int, log=print,
+                 deadline: float | None = None):
         self.pack, self.samples, self.batch, self.log = pack, samples, batch, log
+        self.deadline = deadline
+        self.after_point = None
         self.out = out
         out.mkdir(parents=True, exist_ok=True)
         self.cache_path = out / "points.jsonl"
@@ -100,7 +109,17 @@ class Evaluator:
         key = point_key(sampler, order, steps, precision, knobs if order == "confidence" else None, seed, self.samples)
         text = json.dumps(key, sort_keys=True)
         if text in self.done:
-            return self.done[text]["fd"]
+            value = self.done[text]["fd"]
+        elif self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime
+        else:
+            value = self._measure(key, text, sampler, order, steps, precision, knobs, seed)
+        if self.after_point is not None:
+            self.after_point()
+        return value
+
+    def _measure(self, key: dict, text: str, sampler: str, order: str, steps: int, precision: str,
+                 knobs: S.ConfidenceKnobs | None, seed: int) -> float:
         t0 = time.perf_counter()
         gen = torch.Generator().manual_seed(key_seed(key))
         dn = self.denoiser(precision)
@@ -236,27 +255,14 @@ def run_per_steps(pack: Path, data: Path, classifier: Path, out: Path, frontier:
     """The --per-steps flow: the reference at 64 steps on `seeds` seeds, a search_at for each of `search_steps`
     (starting from the pack's own knobs for that step count), then per_steps_knobs over `sweep`. Returns the knobs
     with bySteps for the manifest (None when cut off by --minutes before they are known)."""
-    deadline = time.monotonic() + minutes * 60
-    ev = Evaluator(pack, data, classifier, out, samples, batch, log)
+    ev = Evaluator(pack, data, classifier, out, samples, batch, log, deadline=time.monotonic() + minutes * 60)
     manifest = json.loads((pack / "manifest.json").read_text())
     pack_knobs = S.ConfidenceKnobs.from_manifest((manifest.get("sampling") or {}).get("confidence"))
     result: list[S.ConfidenceKnobs | None] = [None]
-    original_fd = ev.fd
-
-    def fd(*a, **kw):
-        text = json.dumps(point_key(a[0], a[1], a[2], kw.get("precision", "fp32"),
-                                    kw.get("knobs") if a[1] == "confidence" else None, kw.get("seed", 0), samples),
-                          sort_keys=True)
-        if text not in ev.done and time.monotonic() > deadline:
-            raise OutOfTime
-        value = original_fd(*a, **kw)
-        write_frontier(ev, frontier, result[0], extra=[pack_knobs])
-        return value
-
-    ev.fd = fd
+    ev.after_point = lambda: write_frontier(ev, frontier, result[0], extra=[pack_knobs])
     try:
         for i in range(seeds):
-            fd("reference", "reference", 64, seed=i)
+            ev.fd("reference", "reference", 64, seed=i)
         candidates = [search_at(ev, s, pack_knobs, tie, seeds, finalists, log) for s in sorted(search_steps)]
         result[0] = per_steps_knobs(ev, candidates, sweep, seeds, tie, log)
         log("all per-steps stages done")
@@ -355,28 +361,12 @@ def knee(doc: dict, reference_steps: int = 64) -> dict | None:
     return {"steps": ok[0] if ok else None, "margin": round(margin, 4), "referenceFd": round(mean_fd(ref), 4)}
 
 
-class OutOfTime(Exception):
-    pass
-
-
 def run(pack: Path, data: Path, classifier: Path, out: Path, frontier: Path, samples: int, batch: int,
         search_steps: int, tie: float, minutes: float, stages: set[str], log=print) -> S.ConfidenceKnobs:
-    deadline = time.monotonic() + minutes * 60
-    ev = Evaluator(pack, data, classifier, out, samples, batch, log)
+    ev = Evaluator(pack, data, classifier, out, samples, batch, log, deadline=time.monotonic() + minutes * 60)
     tuned: list[S.ConfidenceKnobs | None] = [None]
-    original_fd = ev.fd
-
-    def fd(*a, **kw):  # every new point checks the clock and refreshes frontier.json
-        text = json.dumps(point_key(a[0], a[1], a[2], kw.get("precision", "fp32"),
-                                    kw.get("knobs") if a[1] == "confidence" else None, kw.get("seed", 0), samples),
-                          sort_keys=True)
-        if text not in ev.done and time.monotonic() > deadline:
-            raise OutOfTime
-        value = original_fd(*a, **kw)
-        write_frontier(ev, frontier, tuned[0])
-        return value
-
-    ev.fd = fd
+    ev.after_point = lambda: write_frontier(ev, frontier, tuned[0])
+    fd = ev.fd
     try:
         if "anchors" in stages:
             fd("reference", "reference", 64)

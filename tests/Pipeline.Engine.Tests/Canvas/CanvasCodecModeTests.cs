@@ -42,19 +42,7 @@ public sealed class CanvasCodecModeTests : IDisposable
 
     public void Dispose() => _pack.Dispose();
 
-    private static string FixtureDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "canvas", "tiny-pack-v2");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/fixtures/canvas/tiny-pack-v2 above " + AppContext.BaseDirectory);
-    }
+    private static string FixtureDirectory() => RepoFiles.Find("tests/fixtures/canvas/tiny-pack-v2");
 
     private sealed class OnePack(ModelPack pack) : IModelPackProvider
     {
